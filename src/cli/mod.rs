@@ -1,0 +1,164 @@
+//! The command line: the only part of intentc that touches files, the terminal and the
+//! environment. Everything it does is read the inputs, call the library, and write outputs.
+
+mod load;
+
+use crate::diagnostics::render::{self, Format};
+use crate::diagnostics::{registry, Policy};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Exit codes.
+pub const OK: i32 = 0;
+pub const FOUND_ERRORS: i32 = 1;
+pub const USAGE: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "intentc", version, about = "The commissioning-intentions compiler", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Deny {
+    Warnings,
+}
+
+#[derive(clap::Args, Debug)]
+struct Report {
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Colour in the human format: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+    /// Treat missing or stale Welsh as errors.
+    #[arg(long)]
+    strict: bool,
+    /// `--deny warnings` turns every warning into an error.
+    #[arg(long, value_enum)]
+    deny: Option<Deny>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check the policy: every mistake, with where, what and how to fix it.
+    Check {
+        /// A folder of .intent files (or one file).
+        #[arg(default_value = "intentions")]
+        path: PathBuf,
+        #[command(flatten)]
+        report: Report,
+    },
+    /// Explain a diagnostic code, with a wrong and a right example.
+    Explain {
+        /// A code such as E0401.
+        code: Option<String>,
+        /// List every code.
+        #[arg(long)]
+        list: bool,
+    },
+}
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { USAGE } else { OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Check { path, report } => check(&path, &report),
+        Command::Explain { code, list } => explain(code.as_deref(), list),
+    }
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
+    }
+}
+
+fn policy(report: &Report) -> Policy {
+    Policy {
+        strict_welsh: report.strict,
+        deny_warnings: report.deny == Some(Deny::Warnings),
+    }
+}
+
+fn check(path: &std::path::Path, report: &Report) -> i32 {
+    let project = match load::project(path) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return USAGE;
+        }
+    };
+    let result = crate::check(&project, policy(report));
+    let diagnostics = &result.diagnostics.items;
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(
+        render::render(
+            &project,
+            diagnostics,
+            report.format,
+            use_color(report.color),
+        )
+        .as_bytes(),
+    );
+    if report.format == Format::Human {
+        let files = project.files.len();
+        let _ = writeln!(
+            err,
+            "checked {files} file{}: {}",
+            if files == 1 { "" } else { "s" },
+            render::summary(diagnostics)
+        );
+    }
+    if result.diagnostics.has_errors() {
+        FOUND_ERRORS
+    } else {
+        OK
+    }
+}
+
+fn explain(code: Option<&str>, list: bool) -> i32 {
+    if list || code.is_none() {
+        for c in registry::ALL {
+            println!("{}  {:<8} {}", c.id, c.severity().as_str(), c.title);
+        }
+        return OK;
+    }
+    let code = code.unwrap_or_default();
+    match registry::lookup(code) {
+        Some(c) => {
+            match c.explanation() {
+                Some(page) => print!("{page}"),
+                None => println!("# {}: {}\n\n(No explanation page yet.)", c.id, c.title),
+            }
+            OK
+        }
+        None => {
+            eprintln!(
+                "error: `{code}` is not a diagnostic code; `intentc explain --list` lists them"
+            );
+            USAGE
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Diagnostics: what every phase reports, in one shape.
+//!
+//! Each phase keeps its own error enum carrying the facts of a mistake (the ids, the spans,
+//! the values involved). Those enums turn into a [`Diagnostic`] through [`Report`], and only a
+//! `Diagnostic` is rendered, so all phases look alike to authors: a stable code, a message, a
+//! primary label, secondary labels on related places and one line of help.
+
+pub mod registry;
+pub mod render;
+
+pub use registry::Code;
+
+use crate::source::{Project, Span};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+impl Label {
+    pub fn new(span: Span, message: impl Into<String>) -> Label {
+        Label {
+            span,
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub code: &'static Code,
+    pub severity: Severity,
+    pub message: String,
+    pub primary: Label,
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: &'static Code, message: impl Into<String>, primary: Label) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            primary,
+            secondary: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.secondary.push(Label::new(span, message));
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Turns a phase's error into a diagnostic.
+pub trait Report {
+    fn report(&self) -> Diagnostic;
+}
+
+/// How warnings are treated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Policy {
+    /// `--strict`: a missing or stale Welsh text is an error.
+    pub strict_welsh: bool,
+    /// `--deny warnings`: every warning is an error.
+    pub deny_warnings: bool,
+}
+
+impl Policy {
+    pub fn apply(&self, d: &mut Diagnostic) {
+        let welsh = d.code.id.starts_with("W06");
+        if self.deny_warnings || (self.strict_welsh && welsh) {
+            d.severity = Severity::Error;
+        }
+    }
+}
+
+/// Everything a run reported, errors and warnings together.
+#[derive(Debug, Clone, Default)]
+pub struct Diagnostics {
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(ds);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn codes(&self) -> Vec<&'static str> {
+        self.items.iter().map(|d| d.code.id).collect()
+    }
+
+    /// Sorts by file, then position, then code, and drops exact repeats, so the output order
+    /// never depends on the order the checks ran in.
+    pub fn finish(&mut self, project: &Project, policy: Policy) {
+        for d in &mut self.items {
+            policy.apply(d);
+        }
+        self.items.sort_by(|a, b| {
+            let pa = &project.file(a.primary.span.file).path;
+            let pb = &project.file(b.primary.span.file).path;
+            (pa, a.primary.span.start, a.code.id, &a.message).cmp(&(
+                pb,
+                b.primary.span.start,
+                b.code.id,
+                &b.message,
+            ))
+        });
+        self.items.dedup();
+    }
+}

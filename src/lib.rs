@@ -1,0 +1,34 @@
+//! intentc: the commissioning-intentions compiler.
+//!
+//! The phases run in one direction, each a pure function of the one before (the CLI at the
+//! edge does all file IO):
+//!
+//! ```text
+//! source::Project ─ syntax ─▶ ast ─ resolve ─▶ symbols ─ check ─▶ diagnostics
+//!                                                      └─ model ─▶ Policy ─ emit ─▶ documents, SLA annexes, bundle
+//! ```
+//!
+//! See ARCHITECTURE.md for the tour.
+
+pub mod cli;
+pub mod diagnostics;
+pub mod source;
+pub mod syntax;
+
+use diagnostics::{Diagnostics, Policy};
+use source::Project;
+
+/// What `check` found.
+pub struct CheckResult {
+    pub diagnostics: Diagnostics,
+    pub files: Vec<syntax::ParsedFile>,
+}
+
+/// Runs every phase up to the checks: the diagnostics, sorted by place.
+pub fn check(project: &Project, policy: Policy) -> CheckResult {
+    let (files, diags) = syntax::parse_project(project);
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(diags);
+    diagnostics.finish(project, policy);
+    CheckResult { diagnostics, files }
+}

@@ -1,0 +1,206 @@
+//! The files of a project, and positions in them.
+//!
+//! The compiler core never touches the file system: the CLI reads the files and hands them
+//! over as a [`Project`]. That keeps every phase a pure function of its input, which is what
+//! makes the tests (virtual projects built from fixture files) and the determinism of the
+//! outputs easy.
+
+use std::fmt;
+
+/// An index into [`Project::files`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct FileId(pub u32);
+
+/// A byte range in one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub file: FileId,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Span {
+        Span { file, start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// A value together with the place in the source it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub node: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(node: T, span: Span) -> Self {
+        Spanned { node, span }
+    }
+}
+
+/// What a file is, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Intent,
+    Yaml,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub id: FileId,
+    /// The path as the author knows it: relative to the project folder, with `/` separators.
+    pub path: String,
+    pub kind: FileKind,
+    /// The text. For a file that is not valid UTF-8 this is a lossy copy, used only to show
+    /// where the problem is; `encoding_error` then says what was wrong.
+    pub text: String,
+    pub encoding_error: Option<EncodingError>,
+    line_starts: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EncodingError {
+    /// Bytes that are not UTF-8, at this byte offset of the original file.
+    NotUtf8 { offset: usize },
+    /// A NUL byte at this offset.
+    Nul { offset: usize },
+}
+
+impl SourceFile {
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let col = self
+            .text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(offset - start);
+        (line + 1, col + 1)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+/// All the files of a project, sorted by path.
+#[derive(Debug, Clone, Default)]
+pub struct Project {
+    pub files: Vec<SourceFile>,
+}
+
+impl Project {
+    pub fn new() -> Project {
+        Project::default()
+    }
+
+    /// Adds a file from its bytes. Files must be added in sorted path order; [`Project::sort`]
+    /// restores it if they were not.
+    pub fn add(&mut self, path: impl Into<String>, bytes: &[u8]) -> FileId {
+        let path = path.into().replace('\\', "/");
+        let kind = if path.ends_with(".yaml") || path.ends_with(".yml") {
+            FileKind::Yaml
+        } else {
+            FileKind::Intent
+        };
+        let (text, encoding_error) = match std::str::from_utf8(bytes) {
+            Ok(text) => {
+                let nul = text.find('\0').map(|offset| EncodingError::Nul { offset });
+                (text.to_string(), nul)
+            }
+            Err(e) => (
+                String::from_utf8_lossy(bytes).into_owned(),
+                Some(EncodingError::NotUtf8 {
+                    offset: e.valid_up_to(),
+                }),
+            ),
+        };
+        let id = FileId(self.files.len() as u32);
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        self.files.push(SourceFile {
+            id,
+            path,
+            kind,
+            text,
+            encoding_error,
+            line_starts,
+        });
+        id
+    }
+
+    pub fn add_str(&mut self, path: impl Into<String>, text: &str) -> FileId {
+        self.add(path, text.as_bytes())
+    }
+
+    /// Sorts the files by path and renumbers them, so that the order of the outputs never
+    /// depends on the order the file system listed them in.
+    pub fn sort(&mut self) {
+        self.files.sort_by(|a, b| a.path.cmp(&b.path));
+        for (i, f) in self.files.iter_mut().enumerate() {
+            f.id = FileId(i as u32);
+        }
+    }
+
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn find(&self, path: &str) -> Option<&SourceFile> {
+        self.files.iter().find(|f| f.path == path)
+    }
+
+    pub fn text(&self, span: Span) -> &str {
+        self.file(span.file)
+            .text
+            .get(span.start..span.end)
+            .unwrap_or("")
+    }
+
+    pub fn location(&self, span: Span) -> Location {
+        let file = self.file(span.file);
+        let (line, column) = file.line_col(span.start);
+        Location {
+            path: file.path.clone(),
+            line,
+            column,
+        }
+    }
+}
+
+/// `path:line:column`, 1-based.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.path, self.line, self.column)
+    }
+}

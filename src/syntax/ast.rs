@@ -1,0 +1,546 @@
+//! The syntax tree: what each declaration says, typed, with the span of every part.
+//!
+//! Nothing here is resolved yet: references are [`Ident`]s, and whether `under 1` names an
+//! intention that exists is the resolver's business.
+
+use crate::source::{Span, Spanned};
+
+/// The declaration kinds, as written. The splitter uses this list to find where a new
+/// declaration starts when an earlier one was left open.
+pub const DECLARATION_KINDS: &[&str] = &[
+    "document",
+    "section",
+    "intention",
+    "theme",
+    "partner",
+    "heading",
+    "requirement",
+    "service",
+    "attribute",
+    "bands",
+    "targeting",
+    "establishment",
+    "previous_intention",
+    "characteristic",
+    "term",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// One language's text, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LangText {
+    /// The text after escapes and (for `"""` texts) indentation are removed.
+    pub value: String,
+    /// The whole literal, quotes included.
+    pub span: Span,
+    /// `cy@5d1c0a9e`: the digest of the English this Welsh was made from.
+    pub stamp: Option<Spanned<String>>,
+    /// For each line of `value`: its offset in `value` and the offset in the file where it
+    /// starts, so a mistake found in the text can be pointed at in the file.
+    pub line_map: Vec<(usize, usize)>,
+}
+
+impl LangText {
+    /// The file position of an offset in `value`.
+    pub fn source_offset(&self, offset: usize) -> usize {
+        let i = match self.line_map.binary_search_by_key(&offset, |(v, _)| *v) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        match self.line_map.get(i) {
+            Some((v, s)) => s + (offset - v),
+            None => self.span.start,
+        }
+    }
+
+    pub fn span_of(&self, start: usize, end: usize) -> Span {
+        Span::new(
+            self.span.file,
+            self.source_offset(start),
+            self.source_offset(end).max(self.source_offset(start)),
+        )
+    }
+}
+
+/// A published text: English and Welsh side by side.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    pub en: Option<LangText>,
+    pub cy: Option<LangText>,
+    pub span: Span,
+    /// Written as a plain string: the same in every language (an abbreviation, a path).
+    pub neutral: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Setting {
+    Custody,
+    Community,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Nation {
+    England,
+    Wales,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Sector {
+    Public,
+    Private,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Declaration {
+    pub kind: Spanned<String>,
+    pub id: Ident,
+    /// From the keyword to the closing `}`.
+    pub span: Span,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    Document(Document),
+    Section(Section),
+    Intention(Intention),
+    Theme(Titled),
+    Partner(Partner),
+    Heading(Titled),
+    Requirement(Requirement),
+    Service(Service),
+    Attribute(Attribute),
+    Bands(Bands),
+    Targeting(Targeting),
+    Establishment(Establishment),
+    PreviousIntention(PreviousIntention),
+    Characteristic(Titled),
+    Term(Term),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub title: Text,
+    pub commissioner: Ident,
+    pub period: Spanned<(Date, Date)>,
+    pub signed: Option<Text>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub under: Option<Ident>,
+    pub annex: Option<Spanned<String>>,
+    pub title: Text,
+    pub text: Option<Text>,
+    pub includes: Option<Spanned<Generated>>,
+}
+
+/// Content a section asks the compiler to generate from the declarations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Generated {
+    OverarchingIntentions,
+    SpecificIntentions,
+    Characteristics,
+    CommunityRequirements,
+    CustodialRequirements,
+    PreviousIntentions,
+}
+
+impl Generated {
+    pub const ALL: &'static [(&'static str, Generated)] = &[
+        ("overarching_intentions", Generated::OverarchingIntentions),
+        ("specific_intentions", Generated::SpecificIntentions),
+        ("characteristics", Generated::Characteristics),
+        ("community_requirements", Generated::CommunityRequirements),
+        ("custodial_requirements", Generated::CustodialRequirements),
+        ("previous_intentions", Generated::PreviousIntentions),
+    ];
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Intention {
+    pub under: Option<Ident>,
+    pub theme: Option<Ident>,
+    pub setting: Option<Spanned<Setting>>,
+    pub applies: Option<Spanned<Vec<Nation>>>,
+    pub partners: Vec<Ident>,
+    pub title: Text,
+    pub text: Option<Text>,
+    pub summary: Option<Text>,
+    pub expects: Option<Text>,
+    pub measured_by: Vec<Ident>,
+    /// The span of the `measured_by` field, when there is one.
+    pub measured_by_span: Option<Span>,
+    pub unmeasured: Option<Text>,
+}
+
+/// A declaration that is only a name: theme, heading, characteristic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Titled {
+    pub title: Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PartnerKind {
+    Commissioner,
+    GovernmentDepartment,
+    ExecutiveAgency,
+    DevolvedGovernment,
+    Legislature,
+    HealthBody,
+    LocalGovernment,
+    Police,
+    Court,
+    Inspectorate,
+    Provider,
+    Voluntary,
+    Other,
+}
+
+impl PartnerKind {
+    pub const ALL: &'static [(&'static str, PartnerKind)] = &[
+        ("commissioner", PartnerKind::Commissioner),
+        ("government_department", PartnerKind::GovernmentDepartment),
+        ("executive_agency", PartnerKind::ExecutiveAgency),
+        ("devolved_government", PartnerKind::DevolvedGovernment),
+        ("legislature", PartnerKind::Legislature),
+        ("health_body", PartnerKind::HealthBody),
+        ("local_government", PartnerKind::LocalGovernment),
+        ("police", PartnerKind::Police),
+        ("court", PartnerKind::Court),
+        ("inspectorate", PartnerKind::Inspectorate),
+        ("provider", PartnerKind::Provider),
+        ("voluntary", PartnerKind::Voluntary),
+        ("other", PartnerKind::Other),
+    ];
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partner {
+    pub name: Text,
+    pub short: Option<Text>,
+    pub kind: Spanned<PartnerKind>,
+    pub applies: Spanned<Vec<Nation>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TargetKind {
+    Percent,
+    Count,
+    Rate,
+    Days,
+    Score,
+    Rating,
+    Fixed,
+}
+
+impl TargetKind {
+    pub const ALL: &'static [(&'static str, TargetKind)] = &[
+        ("percent", TargetKind::Percent),
+        ("count", TargetKind::Count),
+        ("rate", TargetKind::Rate),
+        ("days", TargetKind::Days),
+        ("score", TargetKind::Score),
+        ("rating", TargetKind::Rating),
+        ("fixed", TargetKind::Fixed),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("?")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    AtLeast,
+    AtMost,
+    Below,
+    Exactly,
+}
+
+impl Direction {
+    pub const ALL: &'static [(&'static str, Direction)] = &[
+        ("at_least", Direction::AtLeast),
+        ("at_most", Direction::AtMost),
+        ("below", Direction::Below),
+        ("exactly", Direction::Exactly),
+    ];
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetSpec {
+    pub kind: TargetKind,
+    /// For ratings: the scale.
+    pub scale: Option<(f64, f64)>,
+    pub direction: Option<Direction>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Requirement {
+    pub setting: Spanned<Setting>,
+    pub heading: Ident,
+    pub outcomes: Text,
+    pub measure: Text,
+    pub target: TargetSpec,
+    pub driver: Text,
+    pub sector: Option<Spanned<Vec<Sector>>>,
+    pub applies: Option<Spanned<Vec<Nation>>>,
+    pub part_of: Option<Ident>,
+}
+
+/// A number of sessions: exactly, within a range, or beyond a bound.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Sessions {
+    Exactly(f64),
+    Range(f64, f64),
+    Compare(CmpOp, f64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ServiceKind {
+    AccreditedProgramme,
+    Intervention,
+    CaseManagement,
+    RiskManagement,
+    Treatment,
+    AssessmentTool,
+    Scheme,
+    Partnership,
+    System,
+    Other,
+}
+
+impl ServiceKind {
+    pub const ALL: &'static [(&'static str, ServiceKind)] = &[
+        ("accredited_programme", ServiceKind::AccreditedProgramme),
+        ("intervention", ServiceKind::Intervention),
+        ("case_management", ServiceKind::CaseManagement),
+        ("risk_management", ServiceKind::RiskManagement),
+        ("treatment", ServiceKind::Treatment),
+        ("assessment_tool", ServiceKind::AssessmentTool),
+        ("scheme", ServiceKind::Scheme),
+        ("partnership", ServiceKind::Partnership),
+        ("system", ServiceKind::System),
+        ("other", ServiceKind::Other),
+    ];
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub name: Text,
+    pub short: Option<Text>,
+    pub kind: Spanned<ServiceKind>,
+    pub within: Option<Ident>,
+    pub sessions: Option<Spanned<Sessions>>,
+    pub text: Option<Text>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum AttributeType {
+    Percent,
+    Number { min: f64, max: f64 },
+    Level(Vec<Ident>),
+    Option(Vec<Ident>),
+    YesNo,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribute {
+    pub name: Text,
+    pub ty: Spanned<AttributeType>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    pub id: Ident,
+    pub range: Spanned<(f64, f64)>,
+    pub title: Text,
+    pub text: Option<Text>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bands {
+    pub attribute: Ident,
+    pub title: Text,
+    pub bands: Vec<Band>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+
+    pub fn holds(self, a: f64, b: f64) -> bool {
+        match self {
+            CmpOp::Eq => a == b,
+            CmpOp::Ne => a != b,
+            CmpOp::Lt => a < b,
+            CmpOp::Le => a <= b,
+            CmpOp::Gt => a > b,
+            CmpOp::Ge => a >= b,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    Number(f64),
+    Word(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TestOp {
+    /// A yes/no attribute on its own: `clear_victim`.
+    Flag,
+    Compare(CmpOp, Spanned<Operand>),
+    InSet(Vec<Spanned<Operand>>),
+    InRange(Spanned<(f64, f64)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Test {
+    pub attr: Ident,
+    pub op: TestOp,
+    pub span: Span,
+}
+
+/// A condition on an offender. `not` chains are folded by the parser, so the depth of this
+/// tree is bounded by the bracket nesting limit.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    Or(Vec<Condition>),
+    And(Vec<Condition>),
+    Not(Box<Condition>),
+    Test(Test),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Verb {
+    Invest,
+    Avoid,
+    Note,
+}
+
+impl Verb {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Invest => "invest",
+            Verb::Avoid => "avoid",
+            Verb::Note => "note",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub verb: Spanned<Verb>,
+    pub number: Option<Spanned<u32>>,
+    pub target: Option<Ident>,
+    pub when: Option<Spanned<Condition>>,
+    pub unless: Option<Spanned<Condition>>,
+    pub sessions: Option<Spanned<Sessions>>,
+    pub examples: Vec<Ident>,
+    pub text: Option<Text>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScopeKind {
+    Bands(Vec<Ident>),
+    When {
+        condition: Spanned<Condition>,
+        name: Option<Ident>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scope {
+    pub kind: ScopeKind,
+    pub text: Option<Text>,
+    pub items: Vec<TargetingItem>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TargetingItem {
+    Rule(Rule),
+    Scope(Scope),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Targeting {
+    pub under: Option<Ident>,
+    pub part: Option<Spanned<String>>,
+    pub title: Text,
+    pub text: Option<Text>,
+    pub bands: Option<Ident>,
+    pub overrides: Vec<Ident>,
+    pub items: Vec<TargetingItem>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Establishment {
+    pub name: Text,
+    pub setting: Spanned<Setting>,
+    pub sector: Spanned<Sector>,
+    pub applies: Spanned<Nation>,
+    pub targets: Option<Spanned<String>>,
+    pub text: Option<Text>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviousIntention {
+    pub number: Spanned<String>,
+    pub setting: Spanned<Vec<Setting>>,
+    pub co_commissioned: Spanned<bool>,
+    pub applies: Spanned<Vec<Nation>>,
+    pub text: Text,
+    pub continued_by: Vec<Ident>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    pub en: Vec<Spanned<String>>,
+    pub cy: Vec<Spanned<String>>,
+}
+
+/// One parsed file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct File {
+    pub declarations: Vec<Declaration>,
+}

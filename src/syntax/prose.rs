@@ -1,0 +1,349 @@
+//! The markup inside prose texts: paragraphs, lists, sub-headings, strong text, links and
+//! footnotes (see `grammar/prose.pest`). Parsed into [`Prose`], which the documents render to
+//! HTML with every character escaped: there is no way to write raw HTML.
+
+use pest::iterators::Pair;
+use pest::Parser;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/prose.pest"]
+struct ProseParser;
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Inline {
+    Text { text: String },
+    Strong { text: String },
+    Link { text: String, url: String },
+    FootnoteRef { label: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ListItem {
+    pub content: Vec<Inline>,
+    pub children: Vec<List>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct List {
+    pub ordered: bool,
+    pub items: Vec<ListItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Block {
+    Paragraph { content: Vec<Inline> },
+    Heading { content: Vec<Inline> },
+    List(List),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Prose {
+    pub blocks: Vec<Block>,
+    /// Footnote definitions, in the order they are written.
+    pub footnotes: Vec<(String, Vec<Inline>)>,
+}
+
+/// A markup mistake, at byte offsets of the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProseError {
+    pub start: usize,
+    pub end: usize,
+    pub problem: String,
+    pub help: String,
+}
+
+type P<'i> = Pair<'i, Rule>;
+
+pub fn parse(text: &str) -> Result<Prose, Vec<ProseError>> {
+    let mut errors = Vec::new();
+    let root = match ProseParser::parse(Rule::prose, text) {
+        Ok(mut p) => p.next().expect("the prose rule always produces a pair"),
+        Err(e) => {
+            let pos = match e.location {
+                pest::error::InputLocation::Pos(p) => p,
+                pest::error::InputLocation::Span((s, _)) => s,
+            };
+            return Err(vec![ProseError {
+                start: pos,
+                end: pos + 1,
+                problem: "this text's layout could not be read".into(),
+                help: "lists start with `- ` or `1. `; nested items are indented by two spaces"
+                    .into(),
+            }]);
+        }
+    };
+    let mut prose = Prose::default();
+    let mut refs: Vec<(String, usize, usize)> = Vec::new();
+    for block in root.into_inner() {
+        match block.as_rule() {
+            Rule::paragraph => prose.blocks.push(Block::Paragraph {
+                content: lines(block, &mut refs, &mut errors),
+            }),
+            Rule::heading => prose.blocks.push(Block::Heading {
+                content: lines(block, &mut refs, &mut errors),
+            }),
+            Rule::list => {
+                for list in list_items(block, &mut refs, &mut errors) {
+                    prose.blocks.push(Block::List(list));
+                }
+            }
+            Rule::footnote_def => {
+                let span = block.as_span();
+                let mut inner = block.into_inner();
+                let label = inner
+                    .next()
+                    .map(|l| l.as_str().to_string())
+                    .unwrap_or_default();
+                if prose.footnotes.iter().any(|(l, _)| *l == label) {
+                    errors.push(ProseError {
+                        start: span.start(),
+                        end: span.start() + label.len() + 4,
+                        problem: format!("footnote `[^{label}]` is defined twice"),
+                        help: "give each footnote in a text its own label".into(),
+                    });
+                }
+                let mut content = Vec::new();
+                for l in inner {
+                    if !content.is_empty() {
+                        content.push(Inline::Text { text: " ".into() });
+                    }
+                    content.extend(line(l, &mut refs, &mut errors));
+                }
+                prose.footnotes.push((label, merge(content)));
+            }
+            _ => {}
+        }
+    }
+    for (label, start, end) in &refs {
+        if !prose.footnotes.iter().any(|(l, _)| l == label) {
+            errors.push(ProseError {
+                start: *start,
+                end: *end,
+                problem: format!("footnote `[^{label}]` is not defined in this text"),
+                help: format!("add a line `[^{label}]: …` at the end of the text"),
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(prose)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The lines of a block, joined by single spaces.
+fn lines(
+    block: P,
+    refs: &mut Vec<(String, usize, usize)>,
+    errors: &mut Vec<ProseError>,
+) -> Vec<Inline> {
+    let mut out = Vec::new();
+    for l in block.into_inner().filter(|p| p.as_rule() == Rule::line) {
+        if !out.is_empty() {
+            out.push(Inline::Text { text: " ".into() });
+        }
+        out.extend(line(l, refs, errors));
+    }
+    merge(out)
+}
+
+fn list_items(
+    list: P,
+    refs: &mut Vec<(String, usize, usize)>,
+    errors: &mut Vec<ProseError>,
+) -> Vec<List> {
+    // Consecutive items with the same kind of marker form one list.
+    let mut lists: Vec<List> = Vec::new();
+    for item in list.into_inner() {
+        let (ordered, li) = list_item(item, refs, errors);
+        match lists.last_mut() {
+            Some(l) if l.ordered == ordered => l.items.push(li),
+            _ => lists.push(List {
+                ordered,
+                items: vec![li],
+            }),
+        }
+    }
+    lists
+}
+
+fn list_item(
+    item: P,
+    refs: &mut Vec<(String, usize, usize)>,
+    errors: &mut Vec<ProseError>,
+) -> (bool, ListItem) {
+    let mut ordered = false;
+    let mut content = Vec::new();
+    let mut children: Vec<List> = Vec::new();
+    for part in item.into_inner() {
+        match part.as_rule() {
+            Rule::number_marker => ordered = true,
+            Rule::line => {
+                if !content.is_empty() {
+                    content.push(Inline::Text { text: " ".into() });
+                }
+                content.extend(line(part, refs, errors));
+            }
+            Rule::sub_list => {
+                for sub in part.into_inner() {
+                    let (o, li) = list_item(sub, refs, errors);
+                    match children.last_mut() {
+                        Some(l) if l.ordered == o => l.items.push(li),
+                        _ => children.push(List {
+                            ordered: o,
+                            items: vec![li],
+                        }),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (
+        ordered,
+        ListItem {
+            content: merge(content),
+            children,
+        },
+    )
+}
+
+fn line(l: P, refs: &mut Vec<(String, usize, usize)>, errors: &mut Vec<ProseError>) -> Vec<Inline> {
+    let mut out = Vec::new();
+    for part in l.into_inner() {
+        let span = part.as_span();
+        match part.as_rule() {
+            Rule::text | Rule::lone => out.push(Inline::Text {
+                text: part.as_str().to_string(),
+            }),
+            Rule::escape => out.push(Inline::Text {
+                text: part.as_str()[1..].to_string(),
+            }),
+            Rule::strong => out.push(Inline::Strong {
+                text: part.into_inner().as_str().to_string(),
+            }),
+            Rule::link => {
+                let mut i = part.into_inner();
+                let text = i.next().map(|p| p.as_str().to_string()).unwrap_or_default();
+                let url = i.next().map(|p| p.as_str().to_string()).unwrap_or_default();
+                if !(url.starts_with("http://")
+                    || url.starts_with("https://")
+                    || url.starts_with("mailto:"))
+                {
+                    errors.push(ProseError {
+                        start: span.start(),
+                        end: span.end(),
+                        problem: format!("the link address `{url}` does not start with http://, https:// or mailto:"),
+                        help: "write the full address, like `https://www.gov.uk/…`".into(),
+                    });
+                }
+                out.push(Inline::Link { text, url });
+            }
+            Rule::bad_link => errors.push(ProseError {
+                start: span.start(),
+                end: span.end(),
+                problem: "this link is not closed".into(),
+                help: "a link is written `[text](https://…)`, with `)` after the address".into(),
+            }),
+            Rule::footnote_ref => {
+                let label = part.into_inner().as_str().to_string();
+                refs.push((label.clone(), span.start(), span.end()));
+                out.push(Inline::FootnoteRef { label });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Joins neighbouring text pieces, so the tree does not depend on how pest split them.
+fn merge(inlines: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::with_capacity(inlines.len());
+    for i in inlines {
+        match (out.last_mut(), i) {
+            (Some(Inline::Text { text: a }), Inline::Text { text: b }) => a.push_str(&b),
+            (_, i) => out.push(i),
+        }
+    }
+    out
+}
+
+/// The words of a text without markup, for comparing languages and finding terms.
+pub fn plain(prose: &Prose) -> String {
+    fn inl(out: &mut String, is: &[Inline]) {
+        for i in is {
+            match i {
+                Inline::Text { text } | Inline::Strong { text } | Inline::Link { text, .. } => {
+                    out.push_str(text)
+                }
+                Inline::FootnoteRef { .. } => {}
+            }
+            out.push(' ');
+        }
+    }
+    fn list(out: &mut String, l: &List) {
+        for it in &l.items {
+            inl(out, &it.content);
+            for c in &it.children {
+                list(out, c);
+            }
+        }
+    }
+    let mut out = String::new();
+    for b in &prose.blocks {
+        match b {
+            Block::Paragraph { content } | Block::Heading { content } => inl(&mut out, content),
+            Block::List(l) => list(&mut out, l),
+        }
+    }
+    for (_, f) in &prose.footnotes {
+        inl(&mut out, f);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_lists_and_footnotes() {
+        let p = parse("First line\ncarries on.\n\n- one\n- two\n  - nested\n1. first\n\nSee [here](https://x.test)[^a].\n\n[^a]: A note.").unwrap();
+        assert_eq!(p.blocks.len(), 4);
+        assert_eq!(
+            p.blocks[0],
+            Block::Paragraph {
+                content: vec![Inline::Text {
+                    text: "First line carries on.".into()
+                }]
+            }
+        );
+        match &p.blocks[1] {
+            Block::List(l) => {
+                assert!(!l.ordered);
+                assert_eq!(l.items.len(), 2);
+                assert_eq!(l.items[1].children[0].items.len(), 1);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            &p.blocks[2],
+            Block::List(List { ordered: true, .. })
+        ));
+        assert_eq!(p.footnotes.len(), 1);
+    }
+
+    #[test]
+    fn html_is_text_and_broken_markup_is_reported() {
+        let p = parse("<script>alert(1)</script>").unwrap();
+        assert_eq!(plain(&p).trim(), "<script>alert(1)</script>");
+        let e = parse("see [this](https://x.test").unwrap_err();
+        assert!(e[0].problem.contains("not closed"));
+        let e = parse("a note[^x]").unwrap_err();
+        assert!(e[0].problem.contains("not defined"));
+        let e = parse("[home](www.x.test)").unwrap_err();
+        assert!(e[0].problem.contains("does not start with"));
+    }
+}

@@ -1,0 +1,104 @@
+//! Reading text literals: escapes, the indentation of `"""` texts, and the digest that ties a
+//! Welsh translation to the English it was made from.
+
+use sha2::{Digest, Sha256};
+
+/// How many hex digits of the SHA-256 a stamp keeps. Eight are plenty to notice a change;
+/// the stamp is a check on a translator's workflow, not a security measure.
+pub const STAMP_LEN: usize = 8;
+
+/// The stamp of an English text: white space runs are folded first, so re-wrapping a
+/// paragraph does not make its Welsh stale.
+pub fn digest(english: &str) -> String {
+    let folded = english.split_whitespace().collect::<Vec<_>>().join(" ");
+    let hash = Sha256::digest(folded.as_bytes());
+    hash.iter().map(|b| format!("{b:02x}")).collect::<String>()[..STAMP_LEN].to_string()
+}
+
+/// A `"…"` literal's content (without quotes), with `\"` and `\\` unescaped. `base` is the
+/// file offset of the content. On a bad escape, returns its offset in the file.
+pub fn unescape(
+    content: &str,
+    base: usize,
+) -> Result<(String, Vec<(usize, usize)>), (usize, char)> {
+    let mut out = String::with_capacity(content.len());
+    let mut chars = content.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some((_, e @ ('"' | '\\'))) => out.push(e),
+                Some((_, other)) => return Err((base + i, other)),
+                None => return Err((base + i, '\\')),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Ok((out, vec![(0, base)]))
+}
+
+/// A `"""…"""` literal's content (without quotes): the first line is dropped if it is blank
+/// (the text usually starts on the line after `"""`), so is the last if it holds only the
+/// indentation of the closing quotes, and the indentation common to all non-blank lines is
+/// removed. Returns the text and, for each line, (offset in the text, offset in the file).
+pub fn dedent(content: &str, base: usize) -> (String, Vec<(usize, usize)>) {
+    let mut lines: Vec<(usize, &str)> = Vec::new();
+    let mut offset = 0;
+    for line in content.split('\n') {
+        lines.push((base + offset, line.strip_suffix('\r').unwrap_or(line)));
+        offset += line.len() + 1;
+    }
+    if lines.len() > 1 && lines[0].1.trim().is_empty() {
+        lines.remove(0);
+    }
+    if lines.len() > 1 && lines.last().is_some_and(|l| l.1.trim().is_empty()) {
+        lines.pop();
+    }
+    let indent = lines
+        .iter()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(_, l)| l.len() - l.trim_start_matches([' ', '\t']).len())
+        .min()
+        .unwrap_or(0);
+    let mut out = String::with_capacity(content.len());
+    let mut map = Vec::with_capacity(lines.len());
+    for (i, (start, line)) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let cut = if line.trim().is_empty() {
+            line.len()
+        } else {
+            indent.min(line.len())
+        };
+        map.push((out.len(), start + cut));
+        out.push_str(&line[cut..]);
+    }
+    (out, map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dedent_strips_common_indent_and_edge_lines() {
+        let (text, map) = dedent("\n    one\n      two\n\n    three\n  ", 10);
+        assert_eq!(text, "one\n  two\n\nthree");
+        assert_eq!(map[0], (0, 15));
+        assert_eq!(map[1], (4, 23));
+    }
+
+    #[test]
+    fn digest_ignores_rewrapping_but_not_words() {
+        assert_eq!(digest("a  b\nc"), digest("a b c"));
+        assert_ne!(digest("a b c"), digest("a b d"));
+        assert_eq!(digest("x").len(), STAMP_LEN);
+    }
+
+    #[test]
+    fn unescape_handles_quotes_and_rejects_others() {
+        assert_eq!(unescape(r#"say \"hi\" \\"#, 0).unwrap().0, r#"say "hi" \"#);
+        assert_eq!(unescape(r"a\nb", 5), Err((6, 'n')));
+    }
+}
