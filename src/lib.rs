@@ -11,7 +11,9 @@
 //! See ARCHITECTURE.md for the tour.
 
 pub mod cli;
+pub mod check;
 pub mod diagnostics;
+pub mod resolve;
 pub mod source;
 pub mod syntax;
 
@@ -29,6 +31,11 @@ pub fn check(project: &Project, policy: Policy) -> CheckResult {
     let (files, diags) = syntax::parse_project(project);
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(diags);
+    {
+        let (symbols, errors) = resolve::resolve(&files);
+        diagnostics.extend(errors.iter().map(diagnostics::Report::report));
+        diagnostics.extend(check::check(project, &symbols).iter().map(diagnostics::Report::report));
+    }
     diagnostics.finish(project, policy);
     CheckResult { diagnostics, files }
 }

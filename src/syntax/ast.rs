@@ -544,3 +544,95 @@ pub struct Term {
 pub struct File {
     pub declarations: Vec<Declaration>,
 }
+
+/// How a text is read: prose has markup; a plain text (titles, names, measures) is shown as
+/// written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextRole {
+    Plain,
+    Prose,
+}
+
+impl Declaration {
+    /// Every published text of the declaration, with its field name and role, in the order
+    /// written. The Welsh checks and the termbase walk this.
+    pub fn texts(&self) -> Vec<(&'static str, &Text, TextRole)> {
+        use TextRole::*;
+        type Out<'a> = Vec<(&'static str, &'a Text, TextRole)>;
+        fn opt<'a>(name: &'static str, t: &'a Option<Text>, role: TextRole, out: &mut Out<'a>) {
+            if let Some(t) = t {
+                out.push((name, t, role));
+            }
+        }
+        let mut out: Out = Vec::new();
+        match &self.body {
+            Body::Document(d) => {
+                out.push(("title", &d.title, Plain));
+                opt("signed", &d.signed, Plain, &mut out);
+            }
+            Body::Section(s) => {
+                out.push(("title", &s.title, Plain));
+                opt("text", &s.text, Prose, &mut out);
+            }
+            Body::Intention(i) => {
+                out.push(("title", &i.title, Plain));
+                opt("text", &i.text, Prose, &mut out);
+                opt("summary", &i.summary, Prose, &mut out);
+                opt("expects", &i.expects, Prose, &mut out);
+                opt("unmeasured", &i.unmeasured, Plain, &mut out);
+            }
+            Body::Theme(t) | Body::Heading(t) | Body::Characteristic(t) => out.push(("title", &t.title, Plain)),
+            Body::Partner(p) => {
+                out.push(("name", &p.name, Plain));
+                opt("short", &p.short, Plain, &mut out);
+            }
+            Body::Requirement(r) => {
+                out.push(("outcomes", &r.outcomes, Plain));
+                out.push(("measure", &r.measure, Plain));
+                out.push(("driver", &r.driver, Plain));
+            }
+            Body::Service(s) => {
+                out.push(("name", &s.name, Plain));
+                opt("short", &s.short, Plain, &mut out);
+                opt("text", &s.text, Prose, &mut out);
+            }
+            Body::Attribute(a) => out.push(("name", &a.name, Plain)),
+            Body::Bands(b) => {
+                out.push(("title", &b.title, Plain));
+                for band in &b.bands {
+                    out.push(("title", &band.title, Plain));
+                    opt("text", &band.text, Prose, &mut out);
+                }
+            }
+            Body::Targeting(t) => {
+                out.push(("title", &t.title, Plain));
+                opt("text", &t.text, Prose, &mut out);
+                fn walk<'a>(items: &'a [TargetingItem], out: &mut Out<'a>) {
+                    for i in items {
+                        match i {
+                            TargetingItem::Rule(r) => {
+                                if let Some(t) = &r.text {
+                                    out.push(("text", t, TextRole::Prose));
+                                }
+                            }
+                            TargetingItem::Scope(s) => {
+                                if let Some(t) = &s.text {
+                                    out.push(("text", t, TextRole::Prose));
+                                }
+                                walk(&s.items, out);
+                            }
+                        }
+                    }
+                }
+                walk(&t.items, &mut out);
+            }
+            Body::Establishment(e) => {
+                out.push(("name", &e.name, Plain));
+                opt("text", &e.text, Prose, &mut out);
+            }
+            Body::PreviousIntention(p) => out.push(("text", &p.text, Plain)),
+            Body::Term(_) => {}
+        }
+        out
+    }
+}

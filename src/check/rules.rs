@@ -1,0 +1,413 @@
+//! Targeting rules: typed conditions, session classes against the catalogue, rules no one can
+//! reach, and invest / avoid pairs that can both apply to one offender.
+//!
+//! Rules are first flattened: each gets its id and one effective condition (its scopes'
+//! conditions and bands, its `when`, and not its `unless`). The model reuses the flattening.
+
+use super::logic::{self, Cond, Domain, Domains, Op, Search, Val};
+use super::CheckError;
+use crate::resolve::{suggest, Kind, Symbols};
+use crate::source::Span;
+use crate::syntax::ast::{self, *};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A rule with everything that decides when it applies.
+#[derive(Debug, Clone)]
+pub struct FlatRule<'a> {
+    pub id: String,
+    pub targeting: &'a str,
+    pub verb: Verb,
+    pub number: Option<u32>,
+    pub service: Option<&'a Ident>,
+    /// The bands of the enclosing `in band` scopes, if any.
+    pub bands: Vec<String>,
+    /// `None` when a condition had a type error (already reported).
+    pub condition: Option<Cond>,
+    pub sessions: Option<(i64, i64)>,
+    pub rule: &'a ast::Rule,
+    /// The ids of the scopes around the rule, outermost first, for grouping in documents.
+    pub scopes: Vec<String>,
+}
+
+pub fn domains(symbols: &Symbols) -> Domains {
+    symbols
+        .all(Kind::Attribute)
+        .filter_map(|d| match &d.body {
+            Body::Attribute(a) => Some((d.id.name.clone(), Domain::from_type(&a.ty.node))),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A session class as a whole-number interval; `i64::MAX` stands for "no upper bound".
+pub fn session_interval(s: &Sessions) -> (i64, i64) {
+    match *s {
+        Sessions::Exactly(n) => (n as i64, n as i64),
+        Sessions::Range(a, b) => (a as i64, b as i64),
+        Sessions::Compare(op, n) => {
+            let n = n as i64;
+            match op {
+                CmpOp::Lt => (0, n - 1),
+                CmpOp::Le => (0, n),
+                CmpOp::Gt => (n + 1, i64::MAX),
+                CmpOp::Ge => (n, i64::MAX),
+                CmpOp::Eq => (n, n),
+                CmpOp::Ne => (0, i64::MAX),
+            }
+        }
+    }
+}
+
+pub fn describe_sessions(s: &Sessions) -> String {
+    match *s {
+        Sessions::Exactly(n) => format!("{n}"),
+        Sessions::Range(a, b) => format!("{a} to {b}"),
+        Sessions::Compare(op, n) => match op {
+            CmpOp::Lt => format!("fewer than {n}"),
+            CmpOp::Le => format!("at most {n}"),
+            CmpOp::Gt => format!("more than {n}"),
+            CmpOp::Ge => format!("at least {n}"),
+            CmpOp::Eq => format!("{n}"),
+            CmpOp::Ne => format!("other than {n}"),
+        },
+    }
+}
+
+fn intersect(a: (i64, i64), b: (i64, i64)) -> Option<(i64, i64)> {
+    let lo = a.0.max(b.0);
+    let hi = a.1.min(b.1);
+    (lo <= hi).then_some((lo, hi))
+}
+
+/// Converts an author's condition to a typed one, reporting type mistakes.
+pub fn convert(c: &Condition, domains: &Domains, errors: &mut Vec<CheckError>) -> Option<Cond> {
+    Some(match c {
+        Condition::Or(cs) => Cond::Any(cs.iter().map(|c| convert(c, domains, errors)).collect::<Option<Vec<_>>>()?),
+        Condition::And(cs) => Cond::All(cs.iter().map(|c| convert(c, domains, errors)).collect::<Option<Vec<_>>>()?),
+        Condition::Not(c) => Cond::Not(Box::new(convert(c, domains, errors)?)),
+        Condition::Test(t) => test(t, domains, errors)?,
+    })
+}
+
+fn test(t: &Test, domains: &Domains, errors: &mut Vec<CheckError>) -> Option<Cond> {
+    // An unknown attribute is the resolver's to report.
+    let d = domains.get(&t.attr.name)?;
+    let attribute = t.attr.name.clone();
+    let type_error = |at: Span, found: &str, errors: &mut Vec<CheckError>| {
+        errors.push(CheckError::ConditionType { attribute: attribute.clone(), at, expected: d.describe(), found: found.to_string() });
+        None
+    };
+    match &t.op {
+        TestOp::Flag => match d {
+            Domain::YesNo => Some(Cond::Is { attribute }),
+            _ => type_error(t.span, "nothing (a yes/no test)", errors),
+        },
+        TestOp::Compare(op, v) => {
+            if matches!(d, Domain::Option { .. } | Domain::YesNo) && !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                return type_error(t.span, &format!("`{}` (its values have no order; use == or in [...])", op.symbol()), errors);
+            }
+            let value = value(&attribute, d, v, errors)?;
+            Some(Cond::Compare { attribute, op: Op::from(*op), value })
+        }
+        TestOp::InSet(vs) => {
+            let values = vs.iter().map(|v| value(&attribute, d, v, errors)).collect::<Option<Vec<_>>>()?;
+            Some(Cond::OneOf { attribute, values })
+        }
+        TestOp::InRange(r) => match d {
+            Domain::Number { .. } => {
+                let (a, b) = r.node;
+                if a.fract() != 0.0 || b.fract() != 0.0 {
+                    return type_error(r.span, "a range with a decimal bound", errors);
+                }
+                Some(Cond::Between { attribute, min: a as i64, max: b as i64 })
+            }
+            _ => type_error(r.span, "a number range", errors),
+        },
+    }
+}
+
+fn value(attribute: &str, d: &Domain, v: &crate::source::Spanned<Operand>, errors: &mut Vec<CheckError>) -> Option<Val> {
+    let wrong = |found: String, errors: &mut Vec<CheckError>| {
+        errors.push(CheckError::ConditionType { attribute: attribute.to_string(), at: v.span, expected: d.describe(), found });
+        None
+    };
+    match (d, &v.node) {
+        (Domain::Number { .. }, Operand::Number(n)) if n.fract() == 0.0 => Some(Val::Number(*n as i64)),
+        (Domain::Number { .. }, Operand::Number(n)) => wrong(format!("{n}, which is not a whole number"), errors),
+        (Domain::Level { values } | Domain::Option { values }, Operand::Word(w)) => {
+            if values.contains(w) {
+                Some(Val::Word(w.clone()))
+            } else {
+                let names: Vec<&str> = values.iter().map(String::as_str).collect();
+                errors.push(CheckError::UnknownValue { attribute: attribute.to_string(), at: v.span, value: w.clone(), suggestion: suggest(w, &names), values: values.clone() });
+                None
+            }
+        }
+        (Domain::YesNo, Operand::Word(w)) if w == "yes" || w == "no" => Some(Val::Bool(w == "yes")),
+        (_, Operand::Number(n)) => wrong(format!("the number {n}"), errors),
+        (_, Operand::Word(w)) => wrong(format!("`{w}`"), errors),
+    }
+}
+
+/// Flattens every targeting's rules, in source order.
+pub fn flatten<'a>(symbols: &Symbols<'a>, domains: &Domains, errors: &mut Vec<CheckError>) -> Vec<FlatRule<'a>> {
+    let mut out = Vec::new();
+    for d in symbols.all(Kind::Targeting) {
+        let Body::Targeting(t) = &d.body else { continue };
+        let bands = t.bands.as_ref().and_then(|b| symbols.bands(&b.name));
+        let mut cx = Flatten { targeting: &d.id.name, bands, domains, out: &mut out, errors };
+        cx.items(&t.items, &[], &[], Some(Vec::new()), &[]);
+    }
+    out
+}
+
+struct Flatten<'a, 'x> {
+    targeting: &'a str,
+    bands: Option<&'a Bands>,
+    domains: &'x Domains,
+    out: &'x mut Vec<FlatRule<'a>>,
+    errors: &'x mut Vec<CheckError>,
+}
+
+impl<'a> Flatten<'a, '_> {
+    fn items(&mut self, items: &'a [TargetingItem], path: &[String], band_ids: &[String], conds: Option<Vec<Cond>>, scopes: &[String]) {
+        let mut position = 0;
+        for item in items {
+            match item {
+                TargetingItem::Rule(r) => {
+                    position += 1;
+                    let number = r.number.as_ref().map(|n| n.node);
+                    let mut id: Vec<String> = vec![self.targeting.to_string()];
+                    id.extend(path.iter().cloned());
+                    id.push(number.unwrap_or(position).to_string());
+                    let mut own = conds.clone();
+                    for (c, negate) in [(&r.when, false), (&r.unless, true)] {
+                        if let Some(c) = c {
+                            let converted = convert(&c.node, self.domains, self.errors);
+                            own = match (own, converted) {
+                                (Some(mut v), Some(c)) => {
+                                    v.push(if negate { Cond::Not(Box::new(c)) } else { c });
+                                    Some(v)
+                                }
+                                _ => None,
+                            };
+                        }
+                    }
+                    self.out.push(FlatRule {
+                        id: id.join("."),
+                        targeting: self.targeting,
+                        verb: r.verb.node,
+                        number,
+                        service: r.target.as_ref(),
+                        bands: band_ids.to_vec(),
+                        condition: own.map(Cond::all),
+                        sessions: r.sessions.as_ref().map(|s| session_interval(&s.node)),
+                        rule: r,
+                        scopes: scopes.to_vec(),
+                    });
+                }
+                TargetingItem::Scope(s) => {
+                    let mut path = path.to_vec();
+                    let mut conds = conds.clone();
+                    let mut band_ids = band_ids.to_vec();
+                    let scope_name;
+                    match &s.kind {
+                        ScopeKind::Bands(ids) => {
+                            let name = ids.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join("-");
+                            path.push(name.clone());
+                            scope_name = name;
+                            band_ids = ids.iter().map(|i| i.name.clone()).collect();
+                            if let (Some(b), Some(v)) = (self.bands, conds.as_mut()) {
+                                let ranges: Vec<Cond> = ids
+                                    .iter()
+                                    .filter_map(|i| b.bands.iter().find(|x| x.id.name == i.name))
+                                    .map(|x| Cond::Between { attribute: b.attribute.name.clone(), min: x.range.node.0 as i64, max: x.range.node.1 as i64 })
+                                    .collect();
+                                v.push(if ranges.len() == 1 { ranges.into_iter().next().unwrap() } else { Cond::Any(ranges) });
+                            }
+                        }
+                        ScopeKind::When { condition, name } => {
+                            if let Some(n) = name {
+                                path.push(n.name.clone());
+                            }
+                            scope_name = name.as_ref().map(|n| n.name.clone()).unwrap_or_default();
+                            let c = convert(&condition.node, self.domains, self.errors);
+                            conds = match (conds, c) {
+                                (Some(mut v), Some(c)) => {
+                                    v.push(c);
+                                    Some(v)
+                                }
+                                _ => None,
+                            };
+                        }
+                    }
+                    let mut scopes = scopes.to_vec();
+                    scopes.push(scope_name);
+                    self.items(&s.items, &path, &band_ids, conds, &scopes);
+                }
+            }
+        }
+    }
+}
+
+/// Each service's chain of `within` classes, itself first. Circles are the resolver's to
+/// report; the walk stops when it meets one.
+pub fn lineage<'a>(symbols: &Symbols<'a>, service: &str) -> Vec<String> {
+    let mut out = vec![service.to_string()];
+    let mut seen: BTreeSet<String> = out.iter().cloned().collect();
+    let mut cur = symbols.service(service);
+    while let Some(parent) = cur.and_then(|s| s.within.as_ref()) {
+        if !seen.insert(parent.name.clone()) {
+            break;
+        }
+        out.push(parent.name.clone());
+        cur = symbols.service(&parent.name);
+    }
+    out
+}
+
+pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
+    let domains = domains(symbols);
+    let rules = flatten(symbols, &domains, errors);
+
+    // Duplicate ids.
+    let mut first: HashMap<&str, Span> = HashMap::new();
+    for r in &rules {
+        match first.get(r.id.as_str()) {
+            Some(span) => errors.push(CheckError::DuplicateRule { id: r.id.clone(), at: r.rule.verb.span, first: *span }),
+            None => {
+                first.insert(&r.id, r.rule.verb.span);
+            }
+        }
+    }
+
+    // Session classes against the catalogue.
+    for r in &rules {
+        let Some(target) = r.service else { continue };
+        let Some(service) = symbols.service(&target.name) else { continue };
+        if let (Some(rs), Some(ss)) = (&r.rule.sessions, &service.sessions) {
+            if intersect(session_interval(&rs.node), session_interval(&ss.node)).is_none() {
+                errors.push(CheckError::SessionMismatch {
+                    rule: r.id.clone(),
+                    at: rs.span,
+                    service: target.name.clone(),
+                    service_at: ss.span,
+                    service_sessions: describe_sessions(&ss.node),
+                    rule_sessions: describe_sessions(&rs.node),
+                });
+            }
+        }
+        for ex in &r.rule.examples {
+            let Some(example) = symbols.service(&ex.name) else { continue };
+            if !lineage(symbols, &ex.name).contains(&target.name) {
+                errors.push(CheckError::NotWithin { rule: r.id.clone(), at: ex.span, example: ex.name.clone(), service: target.name.clone() });
+            }
+            if let (Some(rs), Some(es)) = (&r.rule.sessions, &example.sessions) {
+                if intersect(session_interval(&rs.node), session_interval(&es.node)).is_none() {
+                    errors.push(CheckError::SessionMismatch {
+                        rule: r.id.clone(),
+                        at: ex.span,
+                        service: ex.name.clone(),
+                        service_at: es.span,
+                        service_sessions: describe_sessions(&es.node),
+                        rule_sessions: describe_sessions(&rs.node),
+                    });
+                }
+            }
+        }
+    }
+
+    // Rules no offender can reach.
+    for r in &rules {
+        let Some(c) = &r.condition else { continue };
+        if logic::witness(&[c], &domains) == Search::None {
+            errors.push(CheckError::Unreachable { rule: r.id.clone(), at: r.rule.verb.span, why: "its conditions (with its scopes and bands) contradict each other".into() });
+        }
+    }
+
+    conflicts(symbols, &domains, &rules, errors);
+}
+
+/// Which targetings win over which (`overrides`, followed transitively).
+fn overrides(symbols: &Symbols) -> BTreeSet<(String, String)> {
+    let mut direct: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for d in symbols.all(Kind::Targeting) {
+        if let Body::Targeting(t) = &d.body {
+            direct.insert(d.id.name.clone(), t.overrides.iter().map(|i| i.name.clone()).collect());
+        }
+    }
+    let mut out = BTreeSet::new();
+    for start in direct.keys() {
+        let mut stack: Vec<&String> = direct[start].iter().collect();
+        let mut seen = BTreeSet::new();
+        while let Some(n) = stack.pop() {
+            if seen.insert(n.clone()) {
+                out.insert((start.clone(), n.clone()));
+                if let Some(next) = direct.get(n) {
+                    stack.extend(next);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Invest / avoid pairs that can both apply to one offender. Rules are indexed by the
+/// services they are about, so only pairs within one line of the catalogue are compared:
+/// O(n · depth) to index, plus the pairs that genuinely share a service.
+fn conflicts(symbols: &Symbols, domains: &Domains, rules: &[FlatRule], errors: &mut Vec<CheckError>) {
+    let wins = overrides(symbols);
+    // covering[s]: invest rules about s or anything within s.
+    let mut covering: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut at: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, r) in rules.iter().enumerate() {
+        if r.verb != Verb::Invest {
+            continue;
+        }
+        let Some(s) = r.service else { continue };
+        at.entry(s.name.clone()).or_default().push(i);
+        for a in lineage(symbols, &s.name) {
+            covering.entry(a).or_default().push(i);
+        }
+    }
+    let mut reported = BTreeSet::new();
+    for (j, avoid) in rules.iter().enumerate() {
+        if avoid.verb != Verb::Avoid {
+            continue;
+        }
+        let Some(s) = avoid.service else { continue };
+        let Some(ca) = &avoid.condition else { continue };
+        let mut candidates: BTreeSet<usize> = covering.get(&s.name).into_iter().flatten().copied().collect();
+        for a in lineage(symbols, &s.name).iter().skip(1) {
+            candidates.extend(at.get(a).into_iter().flatten().copied());
+        }
+        for i in candidates {
+            let invest = &rules[i];
+            let Some(ci) = &invest.condition else { continue };
+            if wins.contains(&(invest.targeting.to_string(), avoid.targeting.to_string())) || wins.contains(&(avoid.targeting.to_string(), invest.targeting.to_string())) {
+                continue;
+            }
+            let full = (0, i64::MAX);
+            let class = |r: &FlatRule| {
+                let own = r.sessions.unwrap_or(full);
+                let cat = r.service.and_then(|s| symbols.service(&s.name)).and_then(|s| s.sessions.as_ref()).map(|s| session_interval(&s.node)).unwrap_or(full);
+                intersect(own, cat).unwrap_or(own)
+            };
+            if intersect(class(invest), class(avoid)).is_none() {
+                continue;
+            }
+            if let Search::Found(o) = logic::witness(&[ci, ca], domains) {
+                if reported.insert((i, j)) {
+                    errors.push(CheckError::Conflict {
+                        invest: invest.id.clone(),
+                        avoid: avoid.id.clone(),
+                        service: invest.service.map(|s| s.name.clone()).unwrap_or_default(),
+                        at: invest.rule.verb.span,
+                        other: avoid.rule.verb.span,
+                        witness: logic::describe_offender(&o),
+                    });
+                }
+            }
+        }
+    }
+}

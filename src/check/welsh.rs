@@ -1,0 +1,225 @@
+//! Welsh: every text has its Welsh, the Welsh was made from the current English, the two
+//! agree on numbers and placeholders, prose markup is well formed in both, and termbase terms
+//! are translated the termbase's way.
+
+use super::CheckError;
+use crate::resolve::{Kind, Symbols};
+use crate::syntax::ast::*;
+use crate::syntax::{prose, text};
+
+pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
+    let terms: Vec<(&Term, crate::source::Span)> = symbols
+        .all(Kind::Term)
+        .filter_map(|d| match &d.body {
+            Body::Term(t) => Some((t, d.id.span)),
+            _ => None,
+        })
+        .collect();
+    let terms: Vec<PreparedTerm> = terms.into_iter().map(|(t, span)| PreparedTerm::new(t, span)).collect();
+    for d in &symbols.order {
+        let decl = format!("{} {}", d.kind.node, d.id.name);
+        for (field, t, role) in d.texts() {
+            if t.neutral {
+                continue;
+            }
+            if role == TextRole::Prose {
+                for lt in [&t.en, &t.cy].into_iter().flatten() {
+                    if let Err(es) = prose::parse(&lt.value) {
+                        for e in es {
+                            errors.push(CheckError::Markup { at: lt.span_of(e.start, e.end), problem: e.problem, help: e.help });
+                        }
+                    }
+                }
+            }
+            let (Some(en), Some(cy)) = (&t.en, &t.cy) else {
+                if let Some(en) = &t.en {
+                    errors.push(CheckError::MissingWelsh { at: en.span, field, decl: decl.clone() });
+                }
+                continue;
+            };
+            let digest = text::digest(&en.value);
+            match &cy.stamp {
+                None => errors.push(CheckError::UnstampedWelsh { at: cy.span, field, decl: decl.clone(), digest }),
+                Some(s) if s.node.len() == text::STAMP_LEN && s.node != digest => errors.push(CheckError::StaleWelsh {
+                    at: s.span,
+                    english: en.span,
+                    field,
+                    decl: decl.clone(),
+                    recorded: s.node.clone(),
+                    current: digest,
+                }),
+                Some(_) => {}
+            }
+            if let Some(what) = mismatch(&en.value, &cy.value) {
+                errors.push(CheckError::LanguageMismatch { at: cy.span, english: en.span, field, decl: decl.clone(), what });
+            }
+            let en_lower = en.value.to_lowercase();
+            let cy_lower = cy.value.to_lowercase();
+            for term in &terms {
+                if let Some(pos) = term.en.iter().find_map(|f| find_word(&en_lower, f)) {
+                    if !term.cy.iter().any(|f| find_start(&cy_lower, f)) {
+                        let len = term.en_first.len();
+                        errors.push(CheckError::Termbase {
+                            at: cy.span,
+                            english: en.span_of(pos, pos + len),
+                            en: term.en_first.clone(),
+                            cy: term.cy_first.clone(),
+                            term_at: term.span,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Numbers (as written) and `{placeholders}` that are not the same in both languages.
+fn mismatch(en: &str, cy: &str) -> Option<String> {
+    let (mut a, mut b) = (numbers(en), numbers(cy));
+    a.sort();
+    b.sort();
+    if a != b {
+        let only_en: Vec<&String> = a.iter().filter(|n| !b.contains(n)).collect();
+        let only_cy: Vec<&String> = b.iter().filter(|n| !a.contains(n)).collect();
+        let mut parts = Vec::new();
+        if !only_en.is_empty() {
+            parts.push(format!("the English has {} and the Welsh does not", only_en.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+        }
+        if !only_cy.is_empty() {
+            parts.push(format!("the Welsh has {} and the English does not", only_cy.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+        }
+        if parts.is_empty() {
+            parts.push("a number appears a different number of times".into());
+        }
+        return Some(parts.join("; "));
+    }
+    let ph = |s: &str| s.matches("{target}").count();
+    if ph(en) != ph(cy) {
+        return Some(format!("the English has {} `{{target}}` and the Welsh {}", ph(en), ph(cy)));
+    }
+    None
+}
+
+/// The numbers of a text, as written: `222,306`, `3.4`, `2014`.
+pub fn numbers(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_alphanumeric()) {
+            let mut j = i;
+            while j < chars.len() && (chars[j].is_ascii_digit() || ((chars[j] == ',' || chars[j] == '.') && chars.get(j + 1).is_some_and(|c| c.is_ascii_digit()))) {
+                j += 1;
+            }
+            // Ids such as `CU001` or labels like `2c` are not numbers of the text.
+            if !chars.get(j).is_some_and(|c| c.is_alphabetic()) {
+                out.push(chars[i..j].iter().collect());
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+struct PreparedTerm {
+    en: Vec<String>,
+    cy: Vec<String>,
+    en_first: String,
+    cy_first: String,
+    span: crate::source::Span,
+}
+
+impl PreparedTerm {
+    fn new(t: &Term, span: crate::source::Span) -> PreparedTerm {
+        PreparedTerm {
+            en: t.en.iter().map(|f| f.node.to_lowercase()).collect(),
+            cy: t.cy.iter().flat_map(|f| mutations(&f.node.to_lowercase())).collect(),
+            en_first: t.en.first().map(|f| f.node.clone()).unwrap_or_default(),
+            cy_first: t.cy.first().map(|f| f.node.clone()).unwrap_or_default(),
+            span,
+        }
+    }
+}
+
+/// A whole-word match: the position of `word` in `text`.
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find(word) {
+        let start = from + i;
+        let end = start + word.len();
+        let before = text[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let after = text[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        if before && after {
+            return Some(start);
+        }
+        from = start + word.chars().next().map_or(1, char::len_utf8);
+    }
+    None
+}
+
+/// A match at the start of a word (Welsh words take endings, so the end is not checked).
+fn find_start(text: &str, word: &str) -> bool {
+    let mut from = 0;
+    while let Some(i) = text[from..].find(word) {
+        let start = from + i;
+        if text[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric()) {
+            return true;
+        }
+        from = start + word.chars().next().map_or(1, char::len_utf8);
+    }
+    false
+}
+
+/// A Welsh word and its mutated forms: soft (carchar → garchar), nasal (→ ngharchar) and
+/// aspirate (→ charchar) mutations of its first letter, and h- before a vowel (ei hadsefydlu).
+pub fn mutations(word: &str) -> Vec<String> {
+    const RULES: &[(&str, &[&str])] = &[
+        ("p", &["b", "mh", "ph"]),
+        ("t", &["d", "nh", "th"]),
+        ("c", &["g", "ngh", "ch"]),
+        ("b", &["f", "m"]),
+        ("d", &["dd", "n"]),
+        ("g", &["", "ng"]),
+        ("m", &["f"]),
+        ("ll", &["l"]),
+        ("rh", &["r"]),
+    ];
+    let mut out = vec![word.to_string()];
+    // Two-letter initials first: `ll` is not `l` + `l`.
+    let mut rules: Vec<&(&str, &[&str])> = RULES.iter().collect();
+    rules.sort_by_key(|(from, _)| std::cmp::Reverse(from.len()));
+    if let Some((from, tos)) = rules.into_iter().find(|(from, _)| word.starts_with(from) && !(from == &"d" && word.starts_with("dd")) && !(from == &"c" && word.starts_with("ch"))) {
+        let rest = &word[from.len()..];
+        out.extend(tos.iter().map(|to| format!("{to}{rest}")));
+    }
+    if word.starts_with(['a', 'e', 'i', 'o', 'u', 'w', 'y', 'â', 'ê', 'î', 'ô', 'û', 'ŵ', 'ŷ']) {
+        out.push(format!("h{word}"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mutations_cover_the_common_forms() {
+        let m = mutations("carchar");
+        for form in ["carchar", "garchar", "ngharchar", "charchar"] {
+            assert!(m.contains(&form.to_string()), "{form}");
+        }
+        assert!(mutations("llety").contains(&"lety".to_string()));
+        assert!(mutations("adsefydlu").contains(&"hadsefydlu".to_string()));
+        assert_eq!(mutations("ddim"), vec!["ddim".to_string()]);
+    }
+
+    #[test]
+    fn numbers_as_written() {
+        assert_eq!(numbers("caseload 222,306 in 2013, up 3.5% (CU001)."), vec!["222,306", "2013", "3.5"]);
+        assert!(mismatch("88,400 places", "88,400 o leoedd").is_none());
+        assert!(mismatch("88,400 places", "88.400 o leoedd").is_some());
+        assert!(mismatch("{target}% of", "% o").is_some());
+    }
+}

@@ -1,0 +1,500 @@
+//! Phase 2, resolution: every id in the project, and every reference checked against them.
+//!
+//! Ids share one namespace whatever they name, so the resolver can say "CU001 is a
+//! requirement, not a partner". It runs in passes, as Prisma's parser-database does: first
+//! collect the names (reporting duplicates), then check each reference (unknown ids with a
+//! suggestion, ids of the wrong kind), then look for circles in the parent links.
+
+use crate::diagnostics::{registry as codes, Diagnostic, Label, Report};
+use crate::source::Span;
+use crate::syntax::ast::*;
+use crate::syntax::ParsedFile;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Document,
+    Section,
+    Intention,
+    Theme,
+    Partner,
+    Heading,
+    Requirement,
+    Service,
+    Attribute,
+    Bands,
+    Targeting,
+    Establishment,
+    PreviousIntention,
+    Characteristic,
+    Term,
+}
+
+impl Kind {
+    pub fn of(body: &Body) -> Kind {
+        match body {
+            Body::Document(_) => Kind::Document,
+            Body::Section(_) => Kind::Section,
+            Body::Intention(_) => Kind::Intention,
+            Body::Theme(_) => Kind::Theme,
+            Body::Partner(_) => Kind::Partner,
+            Body::Heading(_) => Kind::Heading,
+            Body::Requirement(_) => Kind::Requirement,
+            Body::Service(_) => Kind::Service,
+            Body::Attribute(_) => Kind::Attribute,
+            Body::Bands(_) => Kind::Bands,
+            Body::Targeting(_) => Kind::Targeting,
+            Body::Establishment(_) => Kind::Establishment,
+            Body::PreviousIntention(_) => Kind::PreviousIntention,
+            Body::Characteristic(_) => Kind::Characteristic,
+            Body::Term(_) => Kind::Term,
+        }
+    }
+
+    fn from_keyword(k: &str) -> Option<Kind> {
+        Some(match k {
+            "document" => Kind::Document,
+            "section" => Kind::Section,
+            "intention" => Kind::Intention,
+            "theme" => Kind::Theme,
+            "partner" => Kind::Partner,
+            "heading" => Kind::Heading,
+            "requirement" => Kind::Requirement,
+            "service" => Kind::Service,
+            "attribute" => Kind::Attribute,
+            "bands" => Kind::Bands,
+            "targeting" => Kind::Targeting,
+            "establishment" => Kind::Establishment,
+            "previous_intention" => Kind::PreviousIntention,
+            "characteristic" => Kind::Characteristic,
+            "term" => Kind::Term,
+            _ => return None,
+        })
+    }
+
+    /// How an author would name the kind in a sentence.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Document => "document",
+            Kind::Section => "section",
+            Kind::Intention => "intention",
+            Kind::Theme => "theme",
+            Kind::Partner => "partner",
+            Kind::Heading => "heading",
+            Kind::Requirement => "delivery requirement",
+            Kind::Service => "service",
+            Kind::Attribute => "attribute",
+            Kind::Bands => "set of bands",
+            Kind::Targeting => "targeting guidance",
+            Kind::Establishment => "establishment",
+            Kind::PreviousIntention => "2013-14 intention",
+            Kind::Characteristic => "protected characteristic",
+            Kind::Term => "term",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Symbol<'a> {
+    pub kind: Kind,
+    pub decl: &'a Declaration,
+}
+
+/// The project's declarations, by id, in source order.
+#[derive(Debug, Default)]
+pub struct Symbols<'a> {
+    pub by_id: HashMap<&'a str, Symbol<'a>>,
+    /// Every declaration in source order (files sorted by path, then as written).
+    pub order: Vec<&'a Declaration>,
+    /// Ids of declarations that were written but could not be read.
+    pub broken: HashSet<String>,
+}
+
+impl<'a> Symbols<'a> {
+    pub fn get(&self, id: &str) -> Option<&'a Declaration> {
+        self.by_id.get(id).map(|s| s.decl)
+    }
+
+    pub fn all(&self, kind: Kind) -> impl Iterator<Item = &'a Declaration> + '_ {
+        self.order.iter().copied().filter(move |d| Kind::of(&d.body) == kind)
+    }
+
+    pub fn intention(&self, id: &str) -> Option<&'a Intention> {
+        match &self.get(id)?.body {
+            Body::Intention(i) => Some(i),
+            _ => None,
+        }
+    }
+    pub fn requirement(&self, id: &str) -> Option<&'a Requirement> {
+        match &self.get(id)?.body {
+            Body::Requirement(r) => Some(r),
+            _ => None,
+        }
+    }
+    pub fn partner(&self, id: &str) -> Option<&'a Partner> {
+        match &self.get(id)?.body {
+            Body::Partner(p) => Some(p),
+            _ => None,
+        }
+    }
+    pub fn service(&self, id: &str) -> Option<&'a Service> {
+        match &self.get(id)?.body {
+            Body::Service(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn attribute(&self, id: &str) -> Option<&'a Attribute> {
+        match &self.get(id)?.body {
+            Body::Attribute(a) => Some(a),
+            _ => None,
+        }
+    }
+    pub fn bands(&self, id: &str) -> Option<&'a Bands> {
+        match &self.get(id)?.body {
+            Body::Bands(b) => Some(b),
+            _ => None,
+        }
+    }
+    pub fn targeting(&self, id: &str) -> Option<&'a Targeting> {
+        match &self.get(id)?.body {
+            Body::Targeting(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResolveError {
+    Duplicate { id: String, kind: Kind, at: Span, first: Span, first_kind: Kind },
+    Unknown { id: String, at: Span, expected: Kind, suggestion: Option<String> },
+    WrongKind { id: String, at: Span, expected: Kind, found: Kind, declared: Span },
+    UnknownBand { id: String, at: Span, bands: String, suggestion: Option<String> },
+    NoBands { at: Span },
+    DocumentCount { count: usize, at: Span, other: Option<Span> },
+    Cycle { ids: Vec<String>, at: Span },
+}
+
+impl Report for ResolveError {
+    fn report(&self) -> Diagnostic {
+        match self {
+            ResolveError::Duplicate { id, kind, at, first, first_kind } => Diagnostic::new(
+                &codes::E0201,
+                format!("`{id}` is declared twice"),
+                Label::new(*at, format!("this {} is `{id}`", kind.noun())),
+            )
+            .with_label(*first, format!("the {} `{id}` is declared here first", first_kind.noun()))
+            .with_help("every id in a project is unique: rename one of them"),
+            ResolveError::Unknown { id, at, expected, suggestion } => Diagnostic::new(
+                &codes::E0202,
+                format!("no {} is declared with the id `{id}`", expected.noun()),
+                Label::new(*at, "unknown id"),
+            )
+            .with_help(match suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("declare the {} `{id}`, or correct the id", expected.noun()),
+            }),
+            ResolveError::WrongKind { id, at, expected, found, declared } => Diagnostic::new(
+                &codes::E0203,
+                format!("`{id}` is a {}, but a {} is expected here", found.noun(), expected.noun()),
+                Label::new(*at, format!("expected a {}", expected.noun())),
+            )
+            .with_label(*declared, format!("`{id}` is declared here as a {}", found.noun()))
+            .with_help(format!("name a {} here", expected.noun())),
+            ResolveError::UnknownBand { id, at, bands, suggestion } => Diagnostic::new(
+                &codes::E0202,
+                format!("`{bands}` has no band `{id}`"),
+                Label::new(*at, "unknown band"),
+            )
+            .with_help(match suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("use one of the bands declared in `{bands}`"),
+            }),
+            ResolveError::NoBands { at } => Diagnostic::new(
+                &codes::E0107,
+                "`in band` is used, but this targeting names no bands",
+                Label::new(*at, "which bands?"),
+            )
+            .with_help("add a line `bands likelihood_of_reconviction` to the targeting"),
+            ResolveError::DocumentCount { count, at, other } => {
+                let d = Diagnostic::new(
+                    &codes::E0204,
+                    if *count == 0 { "the project declares no document".to_string() } else { format!("the project declares {count} documents") },
+                    Label::new(*at, if *count == 0 { "in this project" } else { "a document" }),
+                )
+                .with_help("declare exactly one `document` with the title, commissioner and period");
+                match other {
+                    Some(o) => d.with_label(*o, "another document"),
+                    None => d,
+                }
+            }
+            ResolveError::Cycle { ids, at } => Diagnostic::new(
+                &codes::E0205,
+                format!("these declarations refer to each other in a circle: {}", ids.join(" → ")),
+                Label::new(*at, "the circle starts here"),
+            )
+            .with_help("a parent cannot be its own descendant: break the circle"),
+        }
+    }
+}
+
+/// Builds the symbol table and checks every reference.
+pub fn resolve<'a>(files: &'a [ParsedFile]) -> (Symbols<'a>, Vec<ResolveError>) {
+    let mut symbols = Symbols::default();
+    let mut errors = Vec::new();
+    for f in files {
+        for b in &f.broken {
+            symbols.broken.insert(b.id.clone());
+        }
+        for d in &f.ast.declarations {
+            symbols.order.push(d);
+            let kind = Kind::of(&d.body);
+            match symbols.by_id.get(d.id.name.as_str()) {
+                Some(first) => errors.push(ResolveError::Duplicate {
+                    id: d.id.name.clone(),
+                    kind,
+                    at: d.id.span,
+                    first: first.decl.id.span,
+                    first_kind: first.kind,
+                }),
+                None => {
+                    symbols.by_id.insert(&d.id.name, Symbol { kind, decl: d });
+                }
+            }
+        }
+    }
+    // A broken declaration of a known kind still says what its id names.
+    let broken_kinds: HashMap<String, Kind> =
+        files.iter().flat_map(|f| &f.broken).filter_map(|b| Some((b.id.clone(), Kind::from_keyword(&b.kind)?))).collect();
+    let r = Refs { symbols: &symbols, broken: &broken_kinds };
+    let mut refs = Vec::new();
+    for d in &symbols.order {
+        collect_refs(d, &mut refs);
+    }
+    for (ident, expected) in refs {
+        r.check(ident, expected, &mut errors);
+    }
+    check_bands_in_scopes(&symbols, &mut errors);
+    check_documents(files, &symbols, &mut errors);
+    check_cycles(&symbols, &mut errors);
+    (symbols, errors)
+}
+
+struct Refs<'s, 'a> {
+    symbols: &'s Symbols<'a>,
+    broken: &'s HashMap<String, Kind>,
+}
+
+impl Refs<'_, '_> {
+    fn check(&self, ident: &Ident, expected: Kind, errors: &mut Vec<ResolveError>) {
+        match self.symbols.by_id.get(ident.name.as_str()) {
+            Some(sym) if sym.kind == expected => {}
+            Some(sym) => errors.push(ResolveError::WrongKind {
+                id: ident.name.clone(),
+                at: ident.span,
+                expected,
+                found: sym.kind,
+                declared: sym.decl.id.span,
+            }),
+            None if self.broken.get(&ident.name).is_some_and(|k| *k == expected) || self.symbols.broken.contains(&ident.name) => {}
+            None => {
+                let candidates: Vec<&str> = self.symbols.by_id.iter().filter(|(_, s)| s.kind == expected).map(|(id, _)| *id).collect();
+                errors.push(ResolveError::Unknown {
+                    id: ident.name.clone(),
+                    at: ident.span,
+                    expected,
+                    suggestion: suggest(&ident.name, &candidates),
+                });
+            }
+        }
+    }
+}
+
+/// The closest candidate, if close enough to be what was meant. Case differences count
+/// little: `cu001` is surely `CU001`.
+pub fn suggest(word: &str, candidates: &[&str]) -> Option<String> {
+    let mut sorted: Vec<&str> = candidates.to_vec();
+    sorted.sort();
+    sorted
+        .iter()
+        .map(|c| {
+            let d = if c.eq_ignore_ascii_case(word) { 0 } else { strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()) };
+            (d, *c)
+        })
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min()
+        .map(|(_, c)| c.to_string())
+}
+
+fn collect_refs<'a>(d: &'a Declaration, out: &mut Vec<(&'a Ident, Kind)>) {
+    let push = |i: &'a Option<Ident>, k: Kind, out: &mut Vec<(&'a Ident, Kind)>| {
+        if let Some(i) = i {
+            out.push((i, k));
+        }
+    };
+    match &d.body {
+        Body::Document(doc) => out.push((&doc.commissioner, Kind::Partner)),
+        Body::Section(s) => push(&s.under, Kind::Section, out),
+        Body::Intention(i) => {
+            push(&i.under, Kind::Intention, out);
+            push(&i.theme, Kind::Theme, out);
+            out.extend(i.partners.iter().map(|p| (p, Kind::Partner)));
+            out.extend(i.measured_by.iter().map(|p| (p, Kind::Requirement)));
+        }
+        Body::Requirement(r) => {
+            out.push((&r.heading, Kind::Heading));
+            push(&r.part_of, Kind::Requirement, out);
+        }
+        Body::Service(s) => push(&s.within, Kind::Service, out),
+        Body::Bands(b) => out.push((&b.attribute, Kind::Attribute)),
+        Body::Targeting(t) => {
+            push(&t.under, Kind::Intention, out);
+            push(&t.bands, Kind::Bands, out);
+            out.extend(t.overrides.iter().map(|p| (p, Kind::Targeting)));
+            items_refs(&t.items, out);
+        }
+        Body::PreviousIntention(p) => out.extend(p.continued_by.iter().map(|i| (i, Kind::Intention))),
+        _ => {}
+    }
+}
+
+fn items_refs<'a>(items: &'a [TargetingItem], out: &mut Vec<(&'a Ident, Kind)>) {
+    for item in items {
+        match item {
+            TargetingItem::Rule(r) => {
+                if let Some(t) = &r.target {
+                    out.push((t, Kind::Service));
+                }
+                out.extend(r.examples.iter().map(|e| (e, Kind::Service)));
+                for c in [&r.when, &r.unless].into_iter().flatten() {
+                    condition_refs(&c.node, out);
+                }
+            }
+            TargetingItem::Scope(s) => {
+                if let ScopeKind::When { condition, .. } = &s.kind {
+                    condition_refs(&condition.node, out);
+                }
+                items_refs(&s.items, out);
+            }
+        }
+    }
+}
+
+fn condition_refs<'a>(c: &'a Condition, out: &mut Vec<(&'a Ident, Kind)>) {
+    match c {
+        Condition::Or(cs) | Condition::And(cs) => cs.iter().for_each(|c| condition_refs(c, out)),
+        Condition::Not(c) => condition_refs(c, out),
+        Condition::Test(t) => out.push((&t.attr, Kind::Attribute)),
+    }
+}
+
+fn check_bands_in_scopes(symbols: &Symbols, errors: &mut Vec<ResolveError>) {
+    fn walk(items: &[TargetingItem], bands: Option<(&str, &Bands)>, errors: &mut Vec<ResolveError>) {
+        for item in items {
+            if let TargetingItem::Scope(s) = item {
+                if let ScopeKind::Bands(ids) = &s.kind {
+                    match bands {
+                        None => errors.push(ResolveError::NoBands { at: Span::new(s.span.file, s.span.start, s.span.start + 7) }),
+                        Some((name, b)) => {
+                            for id in ids {
+                                if !b.bands.iter().any(|band| band.id.name == id.name) {
+                                    let names: Vec<&str> = b.bands.iter().map(|x| x.id.name.as_str()).collect();
+                                    errors.push(ResolveError::UnknownBand {
+                                        id: id.name.clone(),
+                                        at: id.span,
+                                        bands: name.to_string(),
+                                        suggestion: suggest(&id.name, &names),
+                                    });
+                                }
+                            }
+                        }
+                    }
+                }
+                walk(&s.items, bands, errors);
+            }
+        }
+    }
+    for d in symbols.all(Kind::Targeting) {
+        if let Body::Targeting(t) = &d.body {
+            let bands = t.bands.as_ref().and_then(|b| Some((b.name.as_str(), symbols.bands(&b.name)?)));
+            // An unknown `bands` id is already reported; do not also report every band.
+            if t.bands.is_some() && bands.is_none() {
+                continue;
+            }
+            walk(&t.items, bands, errors);
+        }
+    }
+}
+
+fn check_documents(files: &[ParsedFile], symbols: &Symbols, errors: &mut Vec<ResolveError>) {
+    let docs: Vec<&Declaration> = symbols.all(Kind::Document).collect();
+    let broken_doc = files.iter().flat_map(|f| &f.broken).any(|b| b.kind == "document");
+    match docs.as_slice() {
+        [] if !broken_doc && !symbols.order.is_empty() => {
+            let first = symbols.order[0];
+            errors.push(ResolveError::DocumentCount { count: 0, at: Span::new(first.span.file, 0, 0), other: None });
+        }
+        [first, rest @ ..] if !rest.is_empty() => {
+            for d in rest {
+                errors.push(ResolveError::DocumentCount { count: docs.len(), at: d.id.span, other: Some(first.id.span) });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The parent links that must not form circles.
+fn parents<'a>(d: &'a Declaration) -> Vec<&'a Ident> {
+    match &d.body {
+        Body::Section(s) => s.under.iter().collect(),
+        Body::Intention(i) => i.under.iter().collect(),
+        Body::Service(s) => s.within.iter().collect(),
+        Body::Requirement(r) => r.part_of.iter().collect(),
+        Body::Targeting(t) => t.overrides.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn check_cycles(symbols: &Symbols, errors: &mut Vec<ResolveError>) {
+    // Iterative depth-first search with three colours; each circle is reported once, at the
+    // declaration of its smallest id, so the report does not depend on where the walk began.
+    let mut state: BTreeMap<&str, u8> = BTreeMap::new();
+    let mut reported: HashSet<Vec<String>> = HashSet::new();
+    for start in &symbols.order {
+        if state.contains_key(start.id.name.as_str()) {
+            continue;
+        }
+        let mut stack: Vec<(&Declaration, usize)> = vec![(start, 0)];
+        let mut path: Vec<&str> = vec![&start.id.name];
+        state.insert(&start.id.name, 1);
+        while let Some((d, i)) = stack.pop() {
+            let ps = parents(d);
+            if i < ps.len() {
+                stack.push((d, i + 1));
+                let Some(next) = symbols.get(&ps[i].name) else { continue };
+                match state.get(next.id.name.as_str()) {
+                    Some(1) => {
+                        let from = path.iter().position(|p| *p == next.id.name).unwrap_or(0);
+                        let mut ids: Vec<String> = path[from..].iter().map(|s| s.to_string()).collect();
+                        let min = ids.iter().enumerate().min_by_key(|(_, s)| s.as_str()).map(|(i, _)| i).unwrap_or(0);
+                        ids.rotate_left(min);
+                        if reported.insert(ids.clone()) {
+                            let at = symbols.get(&ids[0]).map(|d| d.id.span).unwrap_or(next.id.span);
+                            let mut shown = ids.clone();
+                            shown.push(ids[0].clone());
+                            errors.push(ResolveError::Cycle { ids: shown, at });
+                        }
+                    }
+                    Some(_) => {}
+                    None => {
+                        state.insert(&next.id.name, 1);
+                        path.push(&next.id.name);
+                        stack.push((next, 0));
+                    }
+                }
+            } else {
+                state.insert(&d.id.name, 2);
+                path.pop();
+            }
+        }
+    }
+}
