@@ -75,27 +75,34 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
 
 /// Numbers (as written) and `{placeholders}` that are not the same in both languages.
 fn mismatch(en: &str, cy: &str) -> Option<String> {
-    let (mut a, mut b) = (numbers(en), numbers(cy));
-    a.sort();
-    b.sort();
-    if a != b {
-        let only_en: Vec<&String> = a.iter().filter(|n| !b.contains(n)).collect();
-        let only_cy: Vec<&String> = b.iter().filter(|n| !a.contains(n)).collect();
-        let mut parts = Vec::new();
-        if !only_en.is_empty() {
-            parts.push(format!("the English has {} and the Welsh does not", only_en.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+    use std::collections::BTreeMap;
+    let count = |s: &str| {
+        let mut m: BTreeMap<String, usize> = BTreeMap::new();
+        for n in numbers(s) {
+            *m.entry(n).or_default() += 1;
         }
-        if !only_cy.is_empty() {
-            parts.push(format!("the Welsh has {} and the English does not", only_cy.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+        m
+    };
+    let (a, b) = (count(en), count(cy));
+    let times = |n: usize| match n {
+        0 => "not at all".to_string(),
+        1 => "once".to_string(),
+        2 => "twice".to_string(),
+        n => format!("{n} times"),
+    };
+    let mut parts = Vec::new();
+    for n in a.keys().chain(b.keys().filter(|k| !a.contains_key(*k))) {
+        let (x, y) = (a.get(n).copied().unwrap_or(0), b.get(n).copied().unwrap_or(0));
+        if x != y {
+            parts.push(format!("{n} appears {} in the English and {} in the Welsh", times(x), times(y)));
         }
-        if parts.is_empty() {
-            parts.push("a number appears a different number of times".into());
-        }
+    }
+    if !parts.is_empty() {
         return Some(parts.join("; "));
     }
     let ph = |s: &str| s.matches("{target}").count();
     if ph(en) != ph(cy) {
-        return Some(format!("the English has {} `{{target}}` and the Welsh {}", ph(en), ph(cy)));
+        return Some(format!("`{{target}}` appears {} in the English and {} in the Welsh", times(ph(en)), times(ph(cy))));
     }
     None
 }

@@ -59,6 +59,11 @@ enum Command {
         #[command(flatten)]
         report: Report,
     },
+    /// Tools for translators.
+    Welsh {
+        #[command(subcommand)]
+        command: WelshCommand,
+    },
     /// Explain a diagnostic code, with a wrong and a right example.
     Explain {
         /// A code such as E0401.
@@ -66,6 +71,17 @@ enum Command {
         /// List every code.
         #[arg(long)]
         list: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum WelshCommand {
+    /// Record, beside each Welsh text, the English it now matches (run after checking the
+    /// Welsh). Files are rewritten in place; only the `cy@…` stamps change.
+    Stamp {
+        /// .intent files, or folders of them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
     },
 }
 
@@ -81,6 +97,7 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Check { path, report } => check(&path, &report),
         Command::Explain { code, list } => explain(code.as_deref(), list),
+        Command::Welsh { command: WelshCommand::Stamp { paths } } => stamp(&paths),
     }
 }
 
@@ -161,4 +178,33 @@ fn explain(code: Option<&str>, list: bool) -> i32 {
             USAGE
         }
     }
+}
+
+fn stamp(paths: &[PathBuf]) -> i32 {
+    let mut total = 0;
+    for path in paths {
+        let project = match load::project(path) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return USAGE;
+            }
+        };
+        for f in project.files.iter().filter(|f| f.kind == crate::source::FileKind::Intent) {
+            let (text, changed) = crate::syntax::stamp::stamp_file(&project, f.id);
+            if changed > 0 {
+                // The path shown is the path read (see load::display), so it can be written back.
+                if let Err(e) = load::write_atomically(std::path::Path::new(&f.path), text.as_bytes()) {
+                    eprintln!("error: cannot write `{}`: {e}", f.path);
+                    return USAGE;
+                }
+                eprintln!("stamped {changed} Welsh text{} in {}", if changed == 1 { "" } else { "s" }, f.path);
+                total += changed;
+            }
+        }
+    }
+    if total == 0 {
+        eprintln!("every Welsh text already records its English");
+    }
+    OK
 }

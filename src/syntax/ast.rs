@@ -40,6 +40,8 @@ pub struct LangText {
     pub span: Span,
     /// `cy@5d1c0a9e`: the digest of the English this Welsh was made from.
     pub stamp: Option<Spanned<String>>,
+    /// The language tag with its stamp (`cy@5d1c0a9e`); empty for a plain string.
+    pub tag: Span,
     /// For each line of `value`: its offset in `value` and the offset in the file where it
     /// starts, so a mistake found in the text can be pointed at in the file.
     pub line_map: Vec<(usize, usize)>,

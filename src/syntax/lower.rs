@@ -454,6 +454,8 @@ fn string(cx: &mut Cx, p: P) -> Option<LangText> {
         value,
         span,
         stamp: None,
+        // A plain string has no tag; `bilingual` sets it.
+        tag: Span::new(span.file, span.start, span.start),
         line_map,
     })
 }
@@ -493,6 +495,7 @@ fn bilingual(cx: &mut Cx, p: P) -> Text {
             }
         }
         text.stamp = stamp;
+        text.tag = tag_span;
         let slot = match lang.as_str() {
             "en" => &mut en,
             "cy" => &mut cy,
@@ -1129,9 +1132,8 @@ fn lower_body(
                 unmeasured: f.text("unmeasured"),
             })
         }
-        "theme" | "heading" => Body::Heading(Titled {
-            title: f.req_text("title")?,
-        }),
+        "theme" => Body::Theme(Titled { title: f.req_text("title")? }),
+        "heading" => Body::Heading(Titled { title: f.req_text("title")? }),
         "characteristic" => {
             let name = f.text("name");
             if name.is_none() {

@@ -8,6 +8,7 @@
 pub mod ast;
 mod lower;
 pub mod prose;
+pub mod stamp;
 mod split;
 pub mod text;
 
