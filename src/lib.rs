@@ -13,6 +13,7 @@
 pub mod cli;
 pub mod check;
 pub mod diagnostics;
+pub mod model;
 pub mod resolve;
 pub mod source;
 pub mod syntax;
@@ -24,6 +25,8 @@ use source::Project;
 pub struct CheckResult {
     pub diagnostics: Diagnostics,
     pub files: Vec<syntax::ParsedFile>,
+    /// The checked model, when there were no errors.
+    pub model: Option<model::Policy>,
 }
 
 /// Runs every phase up to the checks: the diagnostics, sorted by place.
@@ -31,11 +34,15 @@ pub fn check(project: &Project, policy: Policy) -> CheckResult {
     let (files, diags) = syntax::parse_project(project);
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(diags);
+    let mut model = None;
     {
         let (symbols, errors) = resolve::resolve(&files);
         diagnostics.extend(errors.iter().map(diagnostics::Report::report));
         diagnostics.extend(check::check(project, &symbols).iter().map(diagnostics::Report::report));
+        diagnostics.finish(project, policy);
+        if !diagnostics.has_errors() {
+            model = model::build(project, &symbols);
+        }
     }
-    diagnostics.finish(project, policy);
-    CheckResult { diagnostics, files }
+    CheckResult { diagnostics, files, model }
 }

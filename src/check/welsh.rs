@@ -53,15 +53,22 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
             if let Some(what) = mismatch(&en.value, &cy.value) {
                 errors.push(CheckError::LanguageMismatch { at: cy.span, english: en.span, field, decl: decl.clone(), what });
             }
-            let en_lower = en.value.to_lowercase();
-            let cy_lower = cy.value.to_lowercase();
+            if terms.is_empty() {
+                continue;
+            }
+            // Line breaks and runs of spaces inside a term still match it.
+            let en_folded = fold(&en.value);
+            let cy_folded = fold(&cy.value);
+            let (en_lower, cy_lower) = (en_folded.to_lowercase(), cy_folded.to_lowercase());
             for term in &terms {
-                if let Some(pos) = term.en.iter().find_map(|f| find_word(&en_lower, f)) {
+                // A term written with a capital (a title word such as "Introduction") matches
+                // only as written; other terms match in any case.
+                let found = if term.cased { term.en_cased.iter().any(|f| find_word(&en_folded, f).is_some()) } else { term.en.iter().any(|f| find_word(&en_lower, f).is_some()) };
+                if found {
                     if !term.cy.iter().any(|f| find_start(&cy_lower, f)) {
-                        let len = term.en_first.len();
                         errors.push(CheckError::Termbase {
                             at: cy.span,
-                            english: en.span_of(pos, pos + len),
+                            english: en.span,
                             en: term.en_first.clone(),
                             cy: term.cy_first.clone(),
                             term_at: term.span,
@@ -130,7 +137,13 @@ pub fn numbers(s: &str) -> Vec<String> {
     out
 }
 
+fn fold(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 struct PreparedTerm {
+    cased: bool,
+    en_cased: Vec<String>,
     en: Vec<String>,
     cy: Vec<String>,
     en_first: String,
@@ -141,8 +154,10 @@ struct PreparedTerm {
 impl PreparedTerm {
     fn new(t: &Term, span: crate::source::Span) -> PreparedTerm {
         PreparedTerm {
-            en: t.en.iter().map(|f| f.node.to_lowercase()).collect(),
-            cy: t.cy.iter().flat_map(|f| mutations(&f.node.to_lowercase())).collect(),
+            cased: t.en.first().is_some_and(|f| f.node.starts_with(char::is_uppercase)),
+            en_cased: t.en.iter().map(|f| fold(&f.node)).collect(),
+            en: t.en.iter().map(|f| fold(&f.node).to_lowercase()).collect(),
+            cy: t.cy.iter().flat_map(|f| mutations(&fold(&f.node).to_lowercase())).collect(),
             en_first: t.en.first().map(|f| f.node.clone()).unwrap_or_default(),
             cy_first: t.cy.first().map(|f| f.node.clone()).unwrap_or_default(),
             span,
