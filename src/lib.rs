@@ -10,9 +10,11 @@
 //!
 //! See ARCHITECTURE.md for the tour.
 
-pub mod cli;
+pub mod bundle;
 pub mod check;
+pub mod cli;
 pub mod diagnostics;
+pub mod emit;
 pub mod model;
 pub mod resolve;
 pub mod source;

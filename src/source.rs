@@ -26,11 +26,7 @@ impl Span {
 
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
-        Span {
-            file: self.file,
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
     }
 
     pub fn len(&self) -> usize {
@@ -92,11 +88,7 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let col = self
-            .text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(offset - start);
+        let col = self.text.get(start..offset).map(|s| s.chars().count()).unwrap_or(offset - start);
         (line + 1, col + 1)
     }
 
@@ -120,35 +112,17 @@ impl Project {
     /// restores it if they were not.
     pub fn add(&mut self, path: impl Into<String>, bytes: &[u8]) -> FileId {
         let path = path.into().replace('\\', "/");
-        let kind = if path.ends_with(".yaml") || path.ends_with(".yml") {
-            FileKind::Yaml
-        } else {
-            FileKind::Intent
-        };
+        let kind = if path.ends_with(".yaml") || path.ends_with(".yml") { FileKind::Yaml } else { FileKind::Intent };
         let (text, encoding_error) = match std::str::from_utf8(bytes) {
             Ok(text) => {
                 let nul = text.find('\0').map(|offset| EncodingError::Nul { offset });
                 (text.to_string(), nul)
             }
-            Err(e) => (
-                String::from_utf8_lossy(bytes).into_owned(),
-                Some(EncodingError::NotUtf8 {
-                    offset: e.valid_up_to(),
-                }),
-            ),
+            Err(e) => (String::from_utf8_lossy(bytes).into_owned(), Some(EncodingError::NotUtf8 { offset: e.valid_up_to() })),
         };
         let id = FileId(self.files.len() as u32);
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        self.files.push(SourceFile {
-            id,
-            path,
-            kind,
-            text,
-            encoding_error,
-            line_starts,
-        });
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        self.files.push(SourceFile { id, path, kind, text, encoding_error, line_starts });
         id
     }
 
@@ -174,20 +148,13 @@ impl Project {
     }
 
     pub fn text(&self, span: Span) -> &str {
-        self.file(span.file)
-            .text
-            .get(span.start..span.end)
-            .unwrap_or("")
+        self.file(span.file).text.get(span.start..span.end).unwrap_or("")
     }
 
     pub fn location(&self, span: Span) -> Location {
         let file = self.file(span.file);
         let (line, column) = file.line_col(span.start);
-        Location {
-            path: file.path.clone(),
-            line,
-            column,
-        }
+        Location { path: file.path.clone(), line, column }
     }
 }
 

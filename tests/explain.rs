@@ -57,7 +57,13 @@ fn codes_of(files: &[(String, String)], stamp: bool) -> Vec<&'static str> {
         let stamped: Vec<(String, String)> = p
             .files
             .iter()
-            .map(|f| if f.path.ends_with(".intent") { (f.path.clone(), intentc::syntax::stamp::stamp_file(&p, f.id).0) } else { (f.path.clone(), f.text.clone()) })
+            .map(|f| {
+                if f.path.ends_with(".intent") {
+                    (f.path.clone(), intentc::syntax::stamp::stamp_file(&p, f.id).0)
+                } else {
+                    (f.path.clone(), f.text.clone())
+                }
+            })
             .collect();
         p = build(&stamped);
     }

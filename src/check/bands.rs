@@ -22,14 +22,22 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
         let Body::Bands(b) = &d.body else { continue };
         let Some(attr) = symbols.attribute(&b.attribute.name) else { continue };
         let Some((min, max)) = numeric_domain(&attr.ty.node) else {
-            errors.push(CheckError::BandsNeedNumbers { bands: d.id.name.clone(), at: b.attribute.span, attribute: b.attribute.name.clone() });
+            errors.push(CheckError::BandsNeedNumbers {
+                bands: d.id.name.clone(),
+                at: b.attribute.span,
+                attribute: b.attribute.name.clone(),
+            });
             continue;
         };
         let mut usable: Vec<(i64, i64, &Band)> = Vec::new();
         for band in &b.bands {
             let (lo, hi) = band.range.node;
             if lo.fract() != 0.0 || hi.fract() != 0.0 {
-                errors.push(CheckError::BandNotWhole { band: band.id.name.clone(), at: band.range.span, attribute: b.attribute.name.clone() });
+                errors.push(CheckError::BandNotWhole {
+                    band: band.id.name.clone(),
+                    at: band.range.span,
+                    attribute: b.attribute.name.clone(),
+                });
                 continue;
             }
             if lo > hi {
@@ -37,7 +45,13 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
                 continue;
             }
             if lo < min || hi > max {
-                errors.push(CheckError::BandOutsideDomain { band: band.id.name.clone(), at: band.range.span, attribute: b.attribute.name.clone(), min, max });
+                errors.push(CheckError::BandOutsideDomain {
+                    band: band.id.name.clone(),
+                    at: band.range.span,
+                    attribute: b.attribute.name.clone(),
+                    min,
+                    max,
+                });
             }
             usable.push((lo as i64, hi as i64, band));
         }
@@ -54,7 +68,14 @@ fn sweep(name: &str, at: &crate::source::Span, (min, max): (i64, i64), bands: &m
         match reach {
             None => {
                 if lo > min {
-                    errors.push(CheckError::BandGap { bands: name.to_string(), from: min, to: lo - 1, at: band.range.span, before: None, after: Some((band.id.name.clone(), lo)) });
+                    errors.push(CheckError::BandGap {
+                        bands: name.to_string(),
+                        from: min,
+                        to: lo - 1,
+                        at: band.range.span,
+                        before: None,
+                        after: Some((band.id.name.clone(), lo)),
+                    });
                 }
             }
             Some((end, prev)) => {
@@ -85,7 +106,14 @@ fn sweep(name: &str, at: &crate::source::Span, (min, max): (i64, i64), bands: &m
     }
     match reach {
         Some((end, prev)) if end < max => {
-            errors.push(CheckError::BandGap { bands: name.to_string(), from: end + 1, to: max, at: prev.range.span, before: Some((prev.id.name.clone(), end)), after: None });
+            errors.push(CheckError::BandGap {
+                bands: name.to_string(),
+                from: end + 1,
+                to: max,
+                at: prev.range.span,
+                before: Some((prev.id.name.clone(), end)),
+                after: None,
+            });
         }
         None => errors.push(CheckError::BandGap { bands: name.to_string(), from: min, to: max, at: *at, before: None, after: None }),
         _ => {}

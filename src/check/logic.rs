@@ -19,10 +19,17 @@ pub const MAX_COMBINATIONS: usize = 200_000;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Domain {
     /// Whole numbers from `min` to `max`, both included.
-    Number { min: i64, max: i64 },
+    Number {
+        min: i64,
+        max: i64,
+    },
     /// Ordered levels, lowest first.
-    Level { values: Vec<String> },
-    Option { values: Vec<String> },
+    Level {
+        values: Vec<String>,
+    },
+    Option {
+        values: Vec<String>,
+    },
     YesNo,
 }
 
@@ -82,13 +89,26 @@ pub enum Cond {
     Any(Vec<Cond>),
     Not(Box<Cond>),
     /// `attribute op value`; for levels, `<` and `>` follow the levels' order.
-    Compare { attribute: String, op: Op, value: Val },
+    Compare {
+        attribute: String,
+        op: Op,
+        value: Val,
+    },
     /// The attribute is one of the values.
-    OneOf { attribute: String, values: Vec<Val> },
+    OneOf {
+        attribute: String,
+        values: Vec<Val>,
+    },
     /// A whole-number range, both ends included.
-    Between { attribute: String, min: i64, max: i64 },
+    Between {
+        attribute: String,
+        min: i64,
+        max: i64,
+    },
     /// A yes/no attribute is yes.
-    Is { attribute: String },
+    Is {
+        attribute: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -184,7 +204,13 @@ impl Cond {
                 out.entry(attribute.clone()).or_default().extend([n - 1, *n, n + 1]);
             }
             Cond::OneOf { attribute, values } => {
-                out.entry(attribute.clone()).or_default().extend(values.iter().filter_map(|v| if let Val::Number(n) = v { Some(*n) } else { None }));
+                out.entry(attribute.clone()).or_default().extend(values.iter().filter_map(|v| {
+                    if let Val::Number(n) = v {
+                        Some(*n)
+                    } else {
+                        None
+                    }
+                }));
             }
             Cond::Between { attribute, min, max } => {
                 out.entry(attribute.clone()).or_default().extend([min - 1, *min, *max, max + 1]);
@@ -199,7 +225,9 @@ pub fn compare(d: &Domain, a: &Val, b: &Val) -> Option<std::cmp::Ordering> {
     match (d, a, b) {
         (Domain::Number { .. }, Val::Number(x), Val::Number(y)) => Some(x.cmp(y)),
         (Domain::Level { .. }, Val::Word(x), Val::Word(y)) => Some(d.position(x)?.cmp(&d.position(y)?)),
-        (Domain::Option { .. }, Val::Word(x), Val::Word(y)) => Some(if x == y { std::cmp::Ordering::Equal } else { std::cmp::Ordering::Less }),
+        (Domain::Option { .. }, Val::Word(x), Val::Word(y)) => {
+            Some(if x == y { std::cmp::Ordering::Equal } else { std::cmp::Ordering::Less })
+        }
         (Domain::YesNo, Val::Bool(x), Val::Bool(y)) => Some(if x == y { std::cmp::Ordering::Equal } else { std::cmp::Ordering::Less }),
         _ => None,
     }

@@ -73,9 +73,15 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
             let count = t.value.matches(PLACEHOLDER).count();
             let other = find_other_placeholder(&t.value);
             let problem = if let Some(p) = other {
-                Some((format!("has an unknown placeholder `{p}`"), "the only placeholder is `{target}`, where the negotiated value goes".to_string()))
+                Some((
+                    format!("has an unknown placeholder `{p}`"),
+                    "the only placeholder is `{target}`, where the negotiated value goes".to_string(),
+                ))
             } else if fixed && count > 0 {
-                Some(("has a `{target}` placeholder, but the requirement is `fixed`".to_string(), "remove `{target}`, or give the requirement a kind of target such as `target percent at_least`".to_string()))
+                Some((
+                    "has a `{target}` placeholder, but the requirement is `fixed`".to_string(),
+                    "remove `{target}`, or give the requirement a kind of target such as `target percent at_least`".to_string(),
+                ))
             } else if !fixed && count == 0 {
                 Some((
                     "has no `{target}` placeholder".to_string(),

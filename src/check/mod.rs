@@ -20,44 +20,208 @@ pub use welsh::mutations;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckError {
-    Unmeasured { intention: String, at: Span },
-    Placeholder { requirement: String, lang: &'static str, at: Span, problem: String, help: String },
-    MissingTarget { establishment: String, requirement: String, at: Span, requirement_at: Span },
-    UnexpectedTarget { establishment: String, requirement: String, at: Span, reason: String, help: String, related: Option<(Span, String)> },
-    SectorMismatch { establishment: String, requirement: String, at: Span, requirement_at: Span },
-    TargetOutOfRange { requirement: String, value: String, at: Span, expected: String, requirement_at: Span },
-    MalformedTargets { at: Span, problem: String, help: String },
-    TargetsNotFound { at: Span, path: String },
-    BandOverlap { first: String, second: String, from: i64, to: i64, at: Span, other: Span },
-    BandGap { bands: String, from: i64, to: i64, at: Span, before: Option<(String, i64)>, after: Option<(String, i64)> },
-    BandOutsideDomain { band: String, at: Span, attribute: String, min: f64, max: f64 },
-    BandNotWhole { band: String, at: Span, attribute: String },
-    BandEmpty { band: String, at: Span, from: f64, to: f64 },
-    BandsNeedNumbers { bands: String, at: Span, attribute: String },
-    Conflict { invest: String, avoid: String, service: String, at: Span, other: Span, witness: String },
-    ConditionType { attribute: String, at: Span, expected: String, found: String },
-    UnknownValue { attribute: String, at: Span, value: String, suggestion: Option<String>, values: Vec<String> },
-    Unreachable { rule: String, at: Span, why: String },
-    SessionMismatch { rule: String, at: Span, service: String, service_at: Span, service_sessions: String, rule_sessions: String },
-    NotWithin { rule: String, at: Span, example: String, service: String },
-    DuplicateRule { id: String, at: Span, first: Span },
-    MissingWelsh { at: Span, field: &'static str, decl: String },
-    StaleWelsh { at: Span, english: Span, field: &'static str, decl: String, recorded: String, current: String },
-    UnstampedWelsh { at: Span, field: &'static str, decl: String, digest: String },
-    LanguageMismatch { at: Span, english: Span, field: &'static str, decl: String, what: String },
-    Termbase { at: Span, english: Span, en: String, cy: String, term_at: Span },
-    Markup { at: Span, problem: String, help: String },
-    PartnerJurisdiction { intention: String, partner: String, at: Span, partner_at: Span, nation: &'static str },
-    SettingMismatch { intention: String, requirement: String, at: Span, requirement_at: Span, intention_setting: &'static str, requirement_setting: &'static str },
+    Unmeasured {
+        intention: String,
+        at: Span,
+    },
+    Placeholder {
+        requirement: String,
+        lang: &'static str,
+        at: Span,
+        problem: String,
+        help: String,
+    },
+    MissingTarget {
+        establishment: String,
+        requirement: String,
+        at: Span,
+        requirement_at: Span,
+    },
+    UnexpectedTarget {
+        establishment: String,
+        requirement: String,
+        at: Span,
+        reason: String,
+        help: String,
+        related: Option<(Span, String)>,
+    },
+    SectorMismatch {
+        establishment: String,
+        requirement: String,
+        at: Span,
+        requirement_at: Span,
+    },
+    TargetOutOfRange {
+        requirement: String,
+        value: String,
+        at: Span,
+        expected: String,
+        requirement_at: Span,
+    },
+    MalformedTargets {
+        at: Span,
+        problem: String,
+        help: String,
+    },
+    TargetsNotFound {
+        at: Span,
+        path: String,
+    },
+    BandOverlap {
+        first: String,
+        second: String,
+        from: i64,
+        to: i64,
+        at: Span,
+        other: Span,
+    },
+    BandGap {
+        bands: String,
+        from: i64,
+        to: i64,
+        at: Span,
+        before: Option<(String, i64)>,
+        after: Option<(String, i64)>,
+    },
+    BandOutsideDomain {
+        band: String,
+        at: Span,
+        attribute: String,
+        min: f64,
+        max: f64,
+    },
+    BandNotWhole {
+        band: String,
+        at: Span,
+        attribute: String,
+    },
+    BandEmpty {
+        band: String,
+        at: Span,
+        from: f64,
+        to: f64,
+    },
+    BandsNeedNumbers {
+        bands: String,
+        at: Span,
+        attribute: String,
+    },
+    Conflict {
+        invest: String,
+        avoid: String,
+        service: String,
+        at: Span,
+        other: Span,
+        witness: String,
+    },
+    ConditionType {
+        attribute: String,
+        at: Span,
+        expected: String,
+        found: String,
+    },
+    UnknownValue {
+        attribute: String,
+        at: Span,
+        value: String,
+        suggestion: Option<String>,
+        values: Vec<String>,
+    },
+    Unreachable {
+        rule: String,
+        at: Span,
+        why: String,
+    },
+    SessionMismatch {
+        rule: String,
+        at: Span,
+        service: String,
+        service_at: Span,
+        service_sessions: String,
+        rule_sessions: String,
+    },
+    NotWithin {
+        rule: String,
+        at: Span,
+        example: String,
+        service: String,
+    },
+    DuplicateRule {
+        id: String,
+        at: Span,
+        first: Span,
+    },
+    MissingWelsh {
+        at: Span,
+        field: &'static str,
+        decl: String,
+    },
+    StaleWelsh {
+        at: Span,
+        english: Span,
+        field: &'static str,
+        decl: String,
+        recorded: String,
+        current: String,
+    },
+    UnstampedWelsh {
+        at: Span,
+        field: &'static str,
+        decl: String,
+        digest: String,
+    },
+    LanguageMismatch {
+        at: Span,
+        english: Span,
+        field: &'static str,
+        decl: String,
+        what: String,
+    },
+    Termbase {
+        at: Span,
+        english: Span,
+        en: String,
+        cy: String,
+        term_at: Span,
+    },
+    Markup {
+        at: Span,
+        problem: String,
+        help: String,
+    },
+    PartnerJurisdiction {
+        intention: String,
+        partner: String,
+        at: Span,
+        partner_at: Span,
+        nation: &'static str,
+    },
+    SettingMismatch {
+        intention: String,
+        requirement: String,
+        at: Span,
+        requirement_at: Span,
+        intention_setting: &'static str,
+        requirement_setting: &'static str,
+    },
 }
 
 impl Report for CheckError {
     fn report(&self) -> Diagnostic {
         use CheckError::*;
         match self {
-            Unmeasured { intention, at } => Diagnostic::new(&codes::E0301, format!("intention {intention} is measured by no delivery requirement"), Label::new(*at, "no `measured_by` and no `unmeasured`"))
-                .with_help("add `measured_by CU…` naming the requirements that measure it, or `unmeasured { en \"…\" cy \"…\" }` saying why none does"),
-            Placeholder { requirement, lang, at, problem, help } => Diagnostic::new(&codes::E0302, format!("the {lang} measure of {requirement} {problem}"), Label::new(*at, "this measure")).with_help(help.clone()),
+            Unmeasured { intention, at } => Diagnostic::new(
+                &codes::E0301,
+                format!("intention {intention} is measured by no delivery requirement"),
+                Label::new(*at, "no `measured_by` and no `unmeasured`"),
+            )
+            .with_help(
+                "add `measured_by CU…` naming the requirements that measure it, or `unmeasured { en \"…\" cy \"…\" }` saying why none does",
+            ),
+            Placeholder { requirement, lang, at, problem, help } => {
+                Diagnostic::new(&codes::E0302, format!("the {lang} measure of {requirement} {problem}"), Label::new(*at, "this measure"))
+                    .with_help(help.clone())
+            }
             MissingTarget { establishment, requirement, at, requirement_at } => Diagnostic::new(
                 &codes::E0303,
                 format!("{establishment} has no target for {requirement}, which applies to it"),
@@ -66,7 +230,12 @@ impl Report for CheckError {
             .with_label(*requirement_at, format!("{requirement} is declared here"))
             .with_help(format!("add `{requirement}: …` under `targets:` in the establishment's targets file")),
             UnexpectedTarget { establishment, requirement, at, reason, help, related } => {
-                let d = Diagnostic::new(&codes::E0304, format!("{establishment} has a target for {requirement}, {reason}"), Label::new(*at, "unexpected target")).with_help(help.clone());
+                let d = Diagnostic::new(
+                    &codes::E0304,
+                    format!("{establishment} has a target for {requirement}, {reason}"),
+                    Label::new(*at, "unexpected target"),
+                )
+                .with_help(help.clone());
                 match related {
                     Some((s, m)) => d.with_label(*s, m.clone()),
                     None => d,
@@ -86,12 +255,21 @@ impl Report for CheckError {
             )
             .with_label(*requirement_at, format!("{requirement}'s target is declared here"))
             .with_help("correct the value, or the requirement's `target` if the measure allows it"),
-            MalformedTargets { at, problem, help } => Diagnostic::new(&codes::E0306, format!("this targets file is not valid: {problem}"), Label::new(*at, "here")).with_help(help.clone()),
-            TargetsNotFound { at, path } => Diagnostic::new(&codes::E0307, format!("the targets file `{path}` is not in the project"), Label::new(*at, "named here"))
-                .with_help("the path is relative to the .intent file that names it; check the spelling and the folder"),
+            MalformedTargets { at, problem, help } => {
+                Diagnostic::new(&codes::E0306, format!("this targets file is not valid: {problem}"), Label::new(*at, "here"))
+                    .with_help(help.clone())
+            }
+            TargetsNotFound { at, path } => {
+                Diagnostic::new(&codes::E0307, format!("the targets file `{path}` is not in the project"), Label::new(*at, "named here"))
+                    .with_help("the path is relative to the .intent file that names it; check the spelling and the folder")
+            }
             BandOverlap { first, second, from, to, at, other } => Diagnostic::new(
                 &codes::E0401,
-                if from == to { format!("bands `{first}` and `{second}` both contain {from}") } else { format!("bands `{first}` and `{second}` both contain {from} to {to}") },
+                if from == to {
+                    format!("bands `{first}` and `{second}` both contain {from}")
+                } else {
+                    format!("bands `{first}` and `{second}` both contain {from} to {to}")
+                },
                 Label::new(*at, format!("`{second}` starts at {from}")),
             )
             .with_label(*other, format!("`{first}` runs to {to}"))
@@ -106,8 +284,12 @@ impl Report for CheckError {
                     context.push(format!("{v} is in `{b}`"));
                 }
                 let context = if context.is_empty() { String::new() } else { format!(" ({})", context.join("; ")) };
-                Diagnostic::new(&codes::E0402, format!("{values} in no band of `{bands}`{context}"), Label::new(*at, format!("no band covers {from}..={to}")))
-                    .with_help("extend a neighbouring band or add one; scores are whole numbers, so each band starts one after the last ends")
+                Diagnostic::new(
+                    &codes::E0402,
+                    format!("{values} in no band of `{bands}`{context}"),
+                    Label::new(*at, format!("no band covers {from}..={to}")),
+                )
+                .with_help("extend a neighbouring band or add one; scores are whole numbers, so each band starts one after the last ends")
             }
             BandOutsideDomain { band, at, attribute, min, max } => Diagnostic::new(
                 &codes::E0403,
@@ -115,12 +297,24 @@ impl Report for CheckError {
                 Label::new(*at, "outside the attribute's values"),
             )
             .with_help(format!("keep the band within {min} ..= {max}")),
-            BandNotWhole { band, at, attribute } => Diagnostic::new(&codes::E0403, format!("band `{band}` has a bound that is not a whole number, but {attribute} takes whole numbers"), Label::new(*at, "not a whole number"))
-                .with_help("write whole-number bounds: `0 ..= 24`, `25 ..= 49`"),
-            BandEmpty { band, at, from, to } => Diagnostic::new(&codes::E0404, format!("band `{band}` runs from {from} down to {to}, so it holds nothing"), Label::new(*at, "reversed range"))
-                .with_help(format!("write the smaller bound first: `{to} ..= {from}`")),
-            BandsNeedNumbers { bands, at, attribute } => Diagnostic::new(&codes::E0403, format!("`{bands}` bands {attribute}, which is not a number"), Label::new(*at, "not a numeric attribute"))
-                .with_help("bands divide a percent or number attribute; use conditions for levels and options"),
+            BandNotWhole { band, at, attribute } => Diagnostic::new(
+                &codes::E0403,
+                format!("band `{band}` has a bound that is not a whole number, but {attribute} takes whole numbers"),
+                Label::new(*at, "not a whole number"),
+            )
+            .with_help("write whole-number bounds: `0 ..= 24`, `25 ..= 49`"),
+            BandEmpty { band, at, from, to } => Diagnostic::new(
+                &codes::E0404,
+                format!("band `{band}` runs from {from} down to {to}, so it holds nothing"),
+                Label::new(*at, "reversed range"),
+            )
+            .with_help(format!("write the smaller bound first: `{to} ..= {from}`")),
+            BandsNeedNumbers { bands, at, attribute } => Diagnostic::new(
+                &codes::E0403,
+                format!("`{bands}` bands {attribute}, which is not a number"),
+                Label::new(*at, "not a numeric attribute"),
+            )
+            .with_help("bands divide a percent or number attribute; use conditions for levels and options"),
             Conflict { invest, avoid, service, at, other, witness } => Diagnostic::new(
                 &codes::E0501,
                 format!("rules {invest} and {avoid} both apply to {witness}: one invests in {service}, the other does not"),
@@ -128,14 +322,24 @@ impl Report for CheckError {
             )
             .with_label(*other, format!("{avoid} says do not invest"))
             .with_help("add `unless …` to one rule, or `overrides` to the guidance that should win"),
-            ConditionType { attribute, at, expected, found } => Diagnostic::new(&codes::E0502, format!("{attribute} is compared with {found}, but it takes {expected}"), Label::new(*at, format!("expected {expected}")))
-                .with_help(format!("compare {attribute} with {expected}")),
-            UnknownValue { attribute, at, value, suggestion, values } => Diagnostic::new(&codes::E0503, format!("{attribute} has no value `{value}`"), Label::new(*at, "unknown value")).with_help(match suggestion {
-                Some(s) => format!("did you mean `{s}`? ({attribute} is one of {})", values.join(", ")),
-                None => format!("{attribute} is one of {}", values.join(", ")),
-            }),
-            Unreachable { rule, at, why } => Diagnostic::new(&codes::W0504, format!("no offender can reach rule {rule}: {why}"), Label::new(*at, "unreachable rule"))
-                .with_help("correct the rule's conditions, or remove it"),
+            ConditionType { attribute, at, expected, found } => Diagnostic::new(
+                &codes::E0502,
+                format!("{attribute} is compared with {found}, but it takes {expected}"),
+                Label::new(*at, format!("expected {expected}")),
+            )
+            .with_help(format!("compare {attribute} with {expected}")),
+            UnknownValue { attribute, at, value, suggestion, values } => {
+                Diagnostic::new(&codes::E0503, format!("{attribute} has no value `{value}`"), Label::new(*at, "unknown value")).with_help(
+                    match suggestion {
+                        Some(s) => format!("did you mean `{s}`? ({attribute} is one of {})", values.join(", ")),
+                        None => format!("{attribute} is one of {}", values.join(", ")),
+                    },
+                )
+            }
+            Unreachable { rule, at, why } => {
+                Diagnostic::new(&codes::W0504, format!("no offender can reach rule {rule}: {why}"), Label::new(*at, "unreachable rule"))
+                    .with_help("correct the rule's conditions, or remove it")
+            }
             SessionMismatch { rule, at, service, service_at, service_sessions, rule_sessions } => Diagnostic::new(
                 &codes::E0505,
                 format!("rule {rule} is about programmes of {rule_sessions} sessions, but {service} has {service_sessions}"),
@@ -143,11 +347,21 @@ impl Report for CheckError {
             )
             .with_label(*service_at, format!("{service}: {service_sessions} sessions"))
             .with_help("name a service that fits the session class, or correct the class"),
-            NotWithin { rule, at, example, service } => Diagnostic::new(&codes::E0505, format!("rule {rule} gives {example} as an example, but {example} is not within {service}"), Label::new(*at, "not an example of the rule's service"))
-                .with_help(format!("give `within {service}` (or a class within it) to {example}, or choose another example")),
-            DuplicateRule { id, at, first } => Diagnostic::new(&codes::E0506, format!("two rules have the id {id}"), Label::new(*at, "this rule")).with_label(*first, "the first rule with that id").with_help("give each rule in a scope its own number"),
-            MissingWelsh { at, field, decl } => Diagnostic::new(&codes::W0601, format!("the {field} of {decl} has no Welsh"), Label::new(*at, "English only"))
-                .with_help("add `cy \"…\"` beside the English; the Welsh edition needs every text"),
+            NotWithin { rule, at, example, service } => Diagnostic::new(
+                &codes::E0505,
+                format!("rule {rule} gives {example} as an example, but {example} is not within {service}"),
+                Label::new(*at, "not an example of the rule's service"),
+            )
+            .with_help(format!("give `within {service}` (or a class within it) to {example}, or choose another example")),
+            DuplicateRule { id, at, first } => {
+                Diagnostic::new(&codes::E0506, format!("two rules have the id {id}"), Label::new(*at, "this rule"))
+                    .with_label(*first, "the first rule with that id")
+                    .with_help("give each rule in a scope its own number")
+            }
+            MissingWelsh { at, field, decl } => {
+                Diagnostic::new(&codes::W0601, format!("the {field} of {decl} has no Welsh"), Label::new(*at, "English only"))
+                    .with_help("add `cy \"…\"` beside the English; the Welsh edition needs every text")
+            }
             StaleWelsh { at, english, field, decl, recorded, current } => Diagnostic::new(
                 &codes::W0602,
                 format!("the English {field} of {decl} changed after the Welsh was translated (stamp {recorded}, English now {current})"),
@@ -161,21 +375,33 @@ impl Report for CheckError {
                 Label::new(*at, "no stamp"),
             )
             .with_help(format!("once the Welsh is checked, run `intentc welsh stamp` on the file (it writes `cy@{digest}`)")),
-            LanguageMismatch { at, english, field, decl, what } => Diagnostic::new(&codes::E0604, format!("the English and Welsh {field} of {decl} differ: {what}"), Label::new(*at, "the Welsh"))
-                .with_label(*english, "the English")
-                .with_help("numbers, dates and placeholders must be the same in both languages"),
-            Termbase { at, english, en, cy, term_at } => Diagnostic::new(&codes::W0605, format!("the English uses the term \"{en}\", but the Welsh does not use \"{cy}\""), Label::new(*at, format!("expected \"{cy}\" (or a mutated form)")))
-                .with_label(*english, format!("\"{en}\" here"))
-                .with_label(*term_at, "the termbase entry")
-                .with_help(format!("use \"{cy}\" as the termbase says, or change the termbase entry if it is wrong")),
-            Markup { at, problem, help } => Diagnostic::new(&codes::E0111, problem.clone(), Label::new(*at, "here")).with_help(help.clone()),
+            LanguageMismatch { at, english, field, decl, what } => Diagnostic::new(
+                &codes::E0604,
+                format!("the English and Welsh {field} of {decl} differ: {what}"),
+                Label::new(*at, "the Welsh"),
+            )
+            .with_label(*english, "the English")
+            .with_help("numbers, dates and placeholders must be the same in both languages"),
+            Termbase { at, english, en, cy, term_at } => Diagnostic::new(
+                &codes::W0605,
+                format!("the English uses the term \"{en}\", but the Welsh does not use \"{cy}\""),
+                Label::new(*at, format!("expected \"{cy}\" (or a mutated form)")),
+            )
+            .with_label(*english, format!("\"{en}\" here"))
+            .with_label(*term_at, "the termbase entry")
+            .with_help(format!("use \"{cy}\" as the termbase says, or change the termbase entry if it is wrong")),
+            Markup { at, problem, help } => {
+                Diagnostic::new(&codes::E0111, problem.clone(), Label::new(*at, "here")).with_help(help.clone())
+            }
             PartnerJurisdiction { intention, partner, at, partner_at, nation } => Diagnostic::new(
                 &codes::E0801,
                 format!("intention {intention} applies in {nation}, but {partner} does not work there"),
                 Label::new(*at, format!("{partner} is not a partner in {nation}")),
             )
             .with_label(*partner_at, format!("{partner} applies only where declared here"))
-            .with_help(format!("limit the intention with `applies` or name a partner that works in {nation} (in Wales, often the Welsh Government)")),
+            .with_help(format!(
+                "limit the intention with `applies` or name a partner that works in {nation} (in Wales, often the Welsh Government)"
+            )),
             SettingMismatch { intention, requirement, at, requirement_at, intention_setting, requirement_setting } => Diagnostic::new(
                 &codes::E0802,
                 format!("{requirement} is a {requirement_setting} requirement, but intention {intention} is about {intention_setting}"),

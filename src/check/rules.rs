@@ -139,7 +139,13 @@ fn value(attribute: &str, d: &Domain, v: &crate::source::Spanned<Operand>, error
                 Some(Val::Word(w.clone()))
             } else {
                 let names: Vec<&str> = values.iter().map(String::as_str).collect();
-                errors.push(CheckError::UnknownValue { attribute: attribute.to_string(), at: v.span, value: w.clone(), suggestion: suggest(w, &names), values: values.clone() });
+                errors.push(CheckError::UnknownValue {
+                    attribute: attribute.to_string(),
+                    at: v.span,
+                    value: w.clone(),
+                    suggestion: suggest(w, &names),
+                    values: values.clone(),
+                });
                 None
             }
         }
@@ -221,7 +227,11 @@ impl<'a> Flatten<'a, '_> {
                                 let ranges: Vec<Cond> = ids
                                     .iter()
                                     .filter_map(|i| b.bands.iter().find(|x| x.id.name == i.name))
-                                    .map(|x| Cond::Between { attribute: b.attribute.name.clone(), min: x.range.node.0 as i64, max: x.range.node.1 as i64 })
+                                    .map(|x| Cond::Between {
+                                        attribute: b.attribute.name.clone(),
+                                        min: x.range.node.0 as i64,
+                                        max: x.range.node.1 as i64,
+                                    })
                                     .collect();
                                 v.push(if ranges.len() == 1 { ranges.into_iter().next().unwrap() } else { Cond::Any(ranges) });
                             }
@@ -300,7 +310,12 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
         for ex in &r.rule.examples {
             let Some(example) = symbols.service(&ex.name) else { continue };
             if !lineage(symbols, &ex.name).contains(&target.name) {
-                errors.push(CheckError::NotWithin { rule: r.id.clone(), at: ex.span, example: ex.name.clone(), service: target.name.clone() });
+                errors.push(CheckError::NotWithin {
+                    rule: r.id.clone(),
+                    at: ex.span,
+                    example: ex.name.clone(),
+                    service: target.name.clone(),
+                });
             }
             if let (Some(rs), Some(es)) = (&r.rule.sessions, &example.sessions) {
                 if intersect(session_interval(&rs.node), session_interval(&es.node)).is_none() {
@@ -321,7 +336,11 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
     for r in &rules {
         let Some(c) = &r.condition else { continue };
         if logic::witness(&[c], &domains) == Search::None {
-            errors.push(CheckError::Unreachable { rule: r.id.clone(), at: r.rule.verb.span, why: "its conditions (with its scopes and bands) contradict each other".into() });
+            errors.push(CheckError::Unreachable {
+                rule: r.id.clone(),
+                at: r.rule.verb.span,
+                why: "its conditions (with its scopes and bands) contradict each other".into(),
+            });
         }
     }
 
@@ -384,13 +403,20 @@ fn conflicts(symbols: &Symbols, domains: &Domains, rules: &[FlatRule], errors: &
         for i in candidates {
             let invest = &rules[i];
             let Some(ci) = &invest.condition else { continue };
-            if wins.contains(&(invest.targeting.to_string(), avoid.targeting.to_string())) || wins.contains(&(avoid.targeting.to_string(), invest.targeting.to_string())) {
+            if wins.contains(&(invest.targeting.to_string(), avoid.targeting.to_string()))
+                || wins.contains(&(avoid.targeting.to_string(), invest.targeting.to_string()))
+            {
                 continue;
             }
             let full = (0, i64::MAX);
             let class = |r: &FlatRule| {
                 let own = r.sessions.unwrap_or(full);
-                let cat = r.service.and_then(|s| symbols.service(&s.name)).and_then(|s| s.sessions.as_ref()).map(|s| session_interval(&s.node)).unwrap_or(full);
+                let cat = r
+                    .service
+                    .and_then(|s| symbols.service(&s.name))
+                    .and_then(|s| s.sessions.as_ref())
+                    .map(|s| session_interval(&s.node))
+                    .unwrap_or(full);
                 intersect(own, cat).unwrap_or(own)
             };
             if intersect(class(invest), class(avoid)).is_none() {

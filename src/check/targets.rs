@@ -67,7 +67,11 @@ pub fn read(project: &Project, file: FileId) -> Result<Targets, CheckError> {
     let lines = scan(text);
     for l in &lines {
         if let Some(off) = l.anchor {
-            return Err(malformed(at(off, off + 1), "it uses a YAML anchor or alias".into(), "write each value out in full; targets files do not use `&` or `*`"));
+            return Err(malformed(
+                at(off, off + 1),
+                "it uses a YAML anchor or alias".into(),
+                "write each value out in full; targets files do not use `&` or `*`",
+            ));
         }
     }
     let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
@@ -79,7 +83,9 @@ pub fn read(project: &Project, file: FileId) -> Result<Targets, CheckError> {
     let serde_yaml::Value::Mapping(top) = value else {
         return Err(malformed(at(0, text.len().min(1)), "it is not a map".into(), "start with `status: illustrative` and `targets:`"));
     };
-    let line_of = |key: &str, indented: bool| lines.iter().find(|l| l.key == key && l.indented == indented).map(|l| at(l.start, l.end)).unwrap_or(at(0, 0));
+    let line_of = |key: &str, indented: bool| {
+        lines.iter().find(|l| l.key == key && l.indented == indented).map(|l| at(l.start, l.end)).unwrap_or(at(0, 0))
+    };
     let mut status = None;
     let mut targets = None;
     for (k, v) in &top {
@@ -88,7 +94,11 @@ pub fn read(project: &Project, file: FileId) -> Result<Targets, CheckError> {
             "status" => status = Some(v.clone()),
             "targets" => targets = Some(v.clone()),
             other => {
-                return Err(malformed(line_of(other, false), format!("it has an unknown key `{other}`"), "a targets file has only `status` and `targets`"));
+                return Err(malformed(
+                    line_of(other, false),
+                    format!("it has an unknown key `{other}`"),
+                    "a targets file has only `status` and `targets`",
+                ));
             }
         }
     }
@@ -109,14 +119,26 @@ pub fn read(project: &Project, file: FileId) -> Result<Targets, CheckError> {
             for (k, v) in m {
                 let key = match &k {
                     serde_yaml::Value::String(s) => s.clone(),
-                    other => return Err(malformed(line_of("targets", false), format!("a key is not a requirement id: {other:?}"), "keys are requirement ids such as `CU001`")),
+                    other => {
+                        return Err(malformed(
+                            line_of("targets", false),
+                            format!("a key is not a requirement id: {other:?}"),
+                            "keys are requirement ids such as `CU001`",
+                        ))
+                    }
                 };
                 let span = line_of(&key, true);
                 values.insert(key, (v, span));
             }
         }
         Some(serde_yaml::Value::Null) => {}
-        Some(_) => return Err(malformed(line_of("targets", false), "`targets` is not a map".into(), "write one `ID: value` line per requirement under `targets:`")),
+        Some(_) => {
+            return Err(malformed(
+                line_of("targets", false),
+                "`targets` is not a map".into(),
+                "write one `ID: value` line per requirement under `targets:`",
+            ))
+        }
         None => return Err(malformed(at(0, 0), "it has no `targets`".into(), "add a `targets:` map of requirement ids to values")),
     }
     Ok(Targets { file, illustrative, values })
@@ -141,7 +163,8 @@ fn scan(text: &str) -> Vec<Line<'_>> {
         if let Some(colon) = trimmed.find(':') {
             let key = trimmed[..colon].trim().trim_matches(['"', '\'']);
             let value = trimmed[colon + 1..].trim_start();
-            let anchor = (value.starts_with('&') || value.starts_with('*')).then(|| start + line.len() - trimmed.len() + colon + 1 + (trimmed[colon + 1..].len() - value.len()));
+            let anchor = (value.starts_with('&') || value.starts_with('*'))
+                .then(|| start + line.len() - trimmed.len() + colon + 1 + (trimmed[colon + 1..].len() - value.len()));
             if !trimmed.starts_with('#') {
                 out.push(Line { key, indented: indent > 0, start: start + indent, end: start + raw.trim_end().len(), anchor });
             }
@@ -192,7 +215,14 @@ pub fn check(project: &Project, symbols: &Symbols, errors: &mut Vec<CheckError>)
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "remove it, or declare the requirement".into(),
                 };
-                errors.push(CheckError::UnexpectedTarget { establishment: name.clone(), requirement: id.clone(), at: *span, reason: "which is not a declared requirement".into(), help, related: None });
+                errors.push(CheckError::UnexpectedTarget {
+                    establishment: name.clone(),
+                    requirement: id.clone(),
+                    at: *span,
+                    reason: "which is not a declared requirement".into(),
+                    help,
+                    related: None,
+                });
                 continue;
             };
             let Body::Requirement(req) = &req_decl.body else { continue };
@@ -237,13 +267,24 @@ pub fn check(project: &Project, symbols: &Symbols, errors: &mut Vec<CheckError>)
             };
             let ok = value.as_f64().is_some_and(|v| v >= min && v <= max && (!whole || v.fract() == 0.0));
             if !ok {
-                errors.push(CheckError::TargetOutOfRange { requirement: id.clone(), value: shown, at: *span, expected, requirement_at: req.target.span });
+                errors.push(CheckError::TargetOutOfRange {
+                    requirement: id.clone(),
+                    value: shown,
+                    at: *span,
+                    expected,
+                    requirement_at: req.target.span,
+                });
             }
         }
         for r in &requirements {
             let Body::Requirement(req) = &r.body else { continue };
             if applies(req, est) && req.target.kind != TargetKind::Fixed && !targets.values.contains_key(&r.id.name) {
-                errors.push(CheckError::MissingTarget { establishment: name.clone(), requirement: r.id.name.clone(), at: path.span, requirement_at: r.id.span });
+                errors.push(CheckError::MissingTarget {
+                    establishment: name.clone(),
+                    requirement: r.id.name.clone(),
+                    at: path.span,
+                    requirement_at: r.id.span,
+                });
             }
         }
     }

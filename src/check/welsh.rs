@@ -63,7 +63,11 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
             for term in &terms {
                 // A term written with a capital (a title word such as "Introduction") matches
                 // only as written; other terms match in any case.
-                let found = if term.cased { term.en_cased.iter().any(|f| find_word(&en_folded, f).is_some()) } else { term.en.iter().any(|f| find_word(&en_lower, f).is_some()) };
+                let found = if term.cased {
+                    term.en_cased.iter().any(|f| find_word(&en_folded, f).is_some())
+                } else {
+                    term.en.iter().any(|f| find_word(&en_lower, f).is_some())
+                };
                 if found {
                     if !term.cy.iter().any(|f| find_start(&cy_lower, f)) {
                         errors.push(CheckError::Termbase {
@@ -122,7 +126,10 @@ pub fn numbers(s: &str) -> Vec<String> {
     while i < chars.len() {
         if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_alphanumeric()) {
             let mut j = i;
-            while j < chars.len() && (chars[j].is_ascii_digit() || ((chars[j] == ',' || chars[j] == '.') && chars.get(j + 1).is_some_and(|c| c.is_ascii_digit()))) {
+            while j < chars.len()
+                && (chars[j].is_ascii_digit()
+                    || ((chars[j] == ',' || chars[j] == '.') && chars.get(j + 1).is_some_and(|c| c.is_ascii_digit())))
+            {
                 j += 1;
             }
             // Ids such as `CU001` or labels like `2c` are not numbers of the text.
@@ -212,7 +219,10 @@ pub fn mutations(word: &str) -> Vec<String> {
     // Two-letter initials first: `ll` is not `l` + `l`.
     let mut rules: Vec<&(&str, &[&str])> = RULES.iter().collect();
     rules.sort_by_key(|(from, _)| std::cmp::Reverse(from.len()));
-    if let Some((from, tos)) = rules.into_iter().find(|(from, _)| word.starts_with(from) && !(from == &"d" && word.starts_with("dd")) && !(from == &"c" && word.starts_with("ch"))) {
+    if let Some((from, tos)) = rules
+        .into_iter()
+        .find(|(from, _)| word.starts_with(from) && !(from == &"d" && word.starts_with("dd")) && !(from == &"c" && word.starts_with("ch")))
+    {
         let rest = &word[from.len()..];
         out.extend(tos.iter().map(|to| format!("{to}{rest}")));
     }

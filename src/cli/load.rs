@@ -42,12 +42,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let ft = e.file_type()?;
         if ft.is_dir() {
             walk(&path, out)?;
-        } else if ft.is_file()
-            && matches!(
-                path.extension().and_then(|x| x.to_str()),
-                Some("intent" | "yaml" | "yml")
-            )
-        {
+        } else if ft.is_file() && matches!(path.extension().and_then(|x| x.to_str()), Some("intent" | "yaml" | "yml")) {
             out.push(path);
         }
     }

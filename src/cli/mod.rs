@@ -1,6 +1,8 @@
 //! The command line: the only part of intentc that touches files, the terminal and the
 //! environment. Everything it does is read the inputs, call the library, and write outputs.
 
+mod build;
+mod eval;
 mod load;
 
 use crate::diagnostics::render::{self, Format};
@@ -59,6 +61,32 @@ enum Command {
         #[command(flatten)]
         report: Report,
     },
+    /// Build the English and Welsh documents, the SLA annexes and the JSON rule bundle.
+    Build {
+        /// A folder of .intent files.
+        #[arg(default_value = "intentions")]
+        path: PathBuf,
+        /// Where to write the outputs; replaced as a whole only when the build succeeds.
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        #[command(flatten)]
+        report: Report,
+    },
+    /// Evaluate an offender against a bundle: the band and every invest / do-not-invest decision.
+    Eval {
+        /// The bundle folder (`dist/bundle`).
+        #[arg(long, default_value = "dist/bundle")]
+        bundle: PathBuf,
+        /// An attribute value, `name=value` (repeatable).
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+        /// A JSON file with the offender's attribute values.
+        #[arg(long)]
+        offender: Option<PathBuf>,
+        /// human or json.
+        #[arg(long, value_enum, default_value = "human")]
+        format: EvalFormat,
+    },
     /// Tools for translators.
     Welsh {
         #[command(subcommand)]
@@ -72,6 +100,12 @@ enum Command {
         #[arg(long)]
         list: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum EvalFormat {
+    Human,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]
@@ -97,6 +131,8 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Check { path, report } => check(&path, &report),
         Command::Explain { code, list } => explain(code.as_deref(), list),
+        Command::Build { path, out, report } => build::run(&path, &out, &report),
+        Command::Eval { bundle, set, offender, format } => eval::run(&bundle, &set, offender.as_deref(), format == EvalFormat::Json),
         Command::Welsh { command: WelshCommand::Stamp { paths } } => stamp(&paths),
     }
 }
@@ -105,18 +141,12 @@ fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stderr().is_terminal()
-        }
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal(),
     }
 }
 
 fn policy(report: &Report) -> Policy {
-    Policy {
-        strict_welsh: report.strict,
-        deny_warnings: report.deny == Some(Deny::Warnings),
-    }
+    Policy { strict_welsh: report.strict, deny_warnings: report.deny == Some(Deny::Warnings) }
 }
 
 fn check(path: &std::path::Path, report: &Report) -> i32 {
@@ -128,30 +158,20 @@ fn check(path: &std::path::Path, report: &Report) -> i32 {
         }
     };
     let result = crate::check(&project, policy(report));
-    let diagnostics = &result.diagnostics.items;
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(
-        render::render(
-            &project,
-            diagnostics,
-            report.format,
-            use_color(report.color),
-        )
-        .as_bytes(),
-    );
-    if report.format == Format::Human {
-        let files = project.files.len();
-        let _ = writeln!(
-            err,
-            "checked {files} file{}: {}",
-            if files == 1 { "" } else { "s" },
-            render::summary(diagnostics)
-        );
-    }
+    print_diagnostics(&project, &result.diagnostics.items, report);
     if result.diagnostics.has_errors() {
         FOUND_ERRORS
     } else {
         OK
+    }
+}
+
+fn print_diagnostics(project: &crate::source::Project, diagnostics: &[crate::diagnostics::Diagnostic], report: &Report) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(render::render(&project, diagnostics, report.format, use_color(report.color)).as_bytes());
+    if report.format == Format::Human {
+        let files = project.files.len();
+        let _ = writeln!(err, "checked {files} file{}: {}", if files == 1 { "" } else { "s" }, render::summary(diagnostics));
     }
 }
 
@@ -172,9 +192,7 @@ fn explain(code: Option<&str>, list: bool) -> i32 {
             OK
         }
         None => {
-            eprintln!(
-                "error: `{code}` is not a diagnostic code; `intentc explain --list` lists them"
-            );
+            eprintln!("error: `{code}` is not a diagnostic code; `intentc explain --list` lists them");
             USAGE
         }
     }

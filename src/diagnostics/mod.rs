@@ -37,10 +37,7 @@ pub struct Label {
 
 impl Label {
     pub fn new(span: Span, message: impl Into<String>) -> Label {
-        Label {
-            span,
-            message: message.into(),
-        }
+        Label { span, message: message.into() }
     }
 }
 
@@ -56,14 +53,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(code: &'static Code, message: impl Into<String>, primary: Label) -> Diagnostic {
-        Diagnostic {
-            code,
-            severity: code.severity(),
-            message: message.into(),
-            primary,
-            secondary: Vec::new(),
-            help: None,
-        }
+        Diagnostic { code, severity: code.severity(), message: message.into(), primary, secondary: Vec::new(), help: None }
     }
 
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
@@ -148,12 +138,7 @@ impl Diagnostics {
         self.items.sort_by(|a, b| {
             let pa = &project.file(a.primary.span.file).path;
             let pb = &project.file(b.primary.span.file).path;
-            (pa, a.primary.span.start, a.code.id, &a.message).cmp(&(
-                pb,
-                b.primary.span.start,
-                b.code.id,
-                &b.message,
-            ))
+            (pa, a.primary.span.start, a.code.id, &a.message).cmp(&(pb, b.primary.span.start, b.code.id, &b.message))
         });
         self.items.dedup();
     }

@@ -30,10 +30,7 @@ impl Code {
 
     /// The explain page, from `docs/codes/<CODE>.md`.
     pub fn explanation(&self) -> Option<&'static str> {
-        EXPLANATIONS
-            .iter()
-            .find(|(id, _)| *id == self.id)
-            .map(|(_, text)| *text)
+        EXPLANATIONS.iter().find(|(id, _)| *id == self.id).map(|(_, text)| *text)
     }
 }
 

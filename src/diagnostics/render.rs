@@ -21,18 +21,11 @@ pub enum Format {
 }
 
 /// Renders every diagnostic in the chosen format. `color` applies to `human` only.
-pub fn render(
-    project: &Project,
-    diagnostics: &[Diagnostic],
-    format: Format,
-    color: bool,
-) -> String {
+pub fn render(project: &Project, diagnostics: &[Diagnostic], format: Format, color: bool) -> String {
     match format {
         Format::Human => human(project, diagnostics, color),
         Format::Short => short(project, diagnostics),
-        Format::Json => {
-            serde_json::to_string_pretty(&json_report(project, diagnostics)).unwrap() + "\n"
-        }
+        Format::Json => serde_json::to_string_pretty(&json_report(project, diagnostics)).unwrap() + "\n",
         Format::Sarif => serde_json::to_string_pretty(&sarif(project, diagnostics)).unwrap() + "\n",
         Format::Github => github(project, diagnostics),
     }
@@ -43,11 +36,7 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!(
-        "{}, {}",
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    )
+    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
 // ------------------------------------------------------------------ human (miette)
@@ -87,9 +76,7 @@ impl miette::Diagnostic for MietteView {
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         Some(&self.source)
@@ -101,9 +88,7 @@ impl miette::Diagnostic for MietteView {
         if self.related.is_empty() {
             None
         } else {
-            Some(Box::new(
-                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
-            ))
+            Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
         }
     }
 }
@@ -116,17 +101,12 @@ fn miette_span(project: &Project, span: Span) -> miette::SourceSpan {
 
 fn view(project: &Project, d: &Diagnostic) -> MietteView {
     let file = project.file(d.primary.span.file);
-    let mut labels = vec![miette::LabeledSpan::new_primary_with_span(
-        Some(d.primary.message.clone()),
-        miette_span(project, d.primary.span),
-    )];
+    let mut labels =
+        vec![miette::LabeledSpan::new_primary_with_span(Some(d.primary.message.clone()), miette_span(project, d.primary.span))];
     let mut related = Vec::new();
     for l in &d.secondary {
         if l.span.file == d.primary.span.file {
-            labels.push(miette::LabeledSpan::new_with_span(
-                Some(l.message.clone()),
-                miette_span(project, l.span),
-            ));
+            labels.push(miette::LabeledSpan::new_with_span(Some(l.message.clone()), miette_span(project, l.span)));
         } else {
             let other = project.file(l.span.file);
             related.push(MietteView {
@@ -135,10 +115,7 @@ fn view(project: &Project, d: &Diagnostic) -> MietteView {
                 message: format!("related: {}", l.message),
                 help: None,
                 source: miette::NamedSource::new(other.path.clone(), other.text.clone()),
-                labels: vec![miette::LabeledSpan::new_primary_with_span(
-                    Some(l.message.clone()),
-                    miette_span(project, l.span),
-                )],
+                labels: vec![miette::LabeledSpan::new_primary_with_span(Some(l.message.clone()), miette_span(project, l.span))],
                 related: Vec::new(),
             });
         }
@@ -155,14 +132,8 @@ fn view(project: &Project, d: &Diagnostic) -> MietteView {
 }
 
 fn human(project: &Project, diagnostics: &[Diagnostic], color: bool) -> String {
-    let theme = if color {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
-    let handler = miette::GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_context_lines(1);
+    let theme = if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100).with_context_lines(1);
     let mut out = String::new();
     for d in diagnostics {
         // Rendering into a String cannot fail for lack of space; a failure here would be a
@@ -184,10 +155,7 @@ fn short(project: &Project, diagnostics: &[Diagnostic]) -> String {
     for f in &project.files {
         files.add(f.path.as_str(), f.text.as_str());
     }
-    let config = term::Config {
-        display_style: term::DisplayStyle::Short,
-        ..Default::default()
-    };
+    let config = term::Config { display_style: term::DisplayStyle::Short, ..Default::default() };
     let mut out = term::termcolor::NoColor::new(Vec::new());
     for d in diagnostics {
         let severity = match d.severity {
@@ -201,15 +169,7 @@ fn short(project: &Project, diagnostics: &[Diagnostic]) -> String {
             .with_labels(vec![cs::Label::primary(s.file.0 as usize, s.start..s.end)]);
         if term::emit(&mut out, &config, &files, &diagnostic).is_err() {
             let loc = project.location(s);
-            out.get_mut().extend(
-                format!(
-                    "{loc}: {}[{}]: {}\n",
-                    d.severity.as_str(),
-                    d.code.id,
-                    d.message
-                )
-                .bytes(),
-            );
+            out.get_mut().extend(format!("{loc}: {}[{}]: {}\n", d.severity.as_str(), d.code.id, d.message).bytes());
         }
     }
     String::from_utf8_lossy(&out.into_inner()).into_owned()
@@ -246,9 +206,7 @@ fn json_report(project: &Project, diagnostics: &[Diagnostic]) -> Value {
                 .iter()
                 .map(|l| {
                     let mut p = position(project, l.span);
-                    p.as_object_mut()
-                        .unwrap()
-                        .insert("message".into(), json!(l.message));
+                    p.as_object_mut().unwrap().insert("message".into(), json!(l.message));
                     p
                 })
                 .collect();
@@ -295,10 +253,7 @@ fn sarif(project: &Project, diagnostics: &[Diagnostic]) -> Value {
     let results: Vec<Value> = diagnostics
         .iter()
         .map(|d| {
-            let index = registry::ALL
-                .iter()
-                .position(|c| c.id == d.code.id)
-                .unwrap_or(0);
+            let index = registry::ALL.iter().position(|c| c.id == d.code.id).unwrap_or(0);
             let mut text = d.message.clone();
             if let Some(h) = &d.help {
                 text.push_str("\nhelp: ");
@@ -345,9 +300,7 @@ fn sarif_level(s: Severity) -> &'static str {
 fn github(project: &Project, diagnostics: &[Diagnostic]) -> String {
     // Workflow commands escape %, CR and LF in data, and also `:` and `,` in properties.
     fn data(s: &str) -> String {
-        s.replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
+        s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
     }
     fn property(s: &str) -> String {
         data(s).replace(':', "%3A").replace(',', "%2C")
@@ -355,9 +308,7 @@ fn github(project: &Project, diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let start = project.location(d.primary.span);
-        let (end_line, end_column) = project
-            .file(d.primary.span.file)
-            .line_col(d.primary.span.end);
+        let (end_line, end_column) = project.file(d.primary.span.file).line_col(d.primary.span.end);
         let mut message = d.message.clone();
         if let Some(h) = &d.help {
             message.push_str("\nhelp: ");

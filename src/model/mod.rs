@@ -355,7 +355,10 @@ pub fn build(project: &Project, symbols: &Symbols) -> Option<Policy> {
                 title: bi(&s.title),
                 text: s.text.as_ref().map(bi_prose),
                 annex: s.annex.as_ref().map(|a| a.node.clone()),
-                includes: s.includes.as_ref().map(|g| ast::Generated::ALL.iter().find(|(_, x)| *x == g.node).map(|(n, _)| n.to_string()).unwrap_or_default()),
+                includes: s
+                    .includes
+                    .as_ref()
+                    .map(|g| ast::Generated::ALL.iter().find(|(_, x)| *x == g.node).map(|(n, _)| n.to_string()).unwrap_or_default()),
                 children: Vec::new(),
                 source: source(decl.id.span),
             },
@@ -380,7 +383,9 @@ pub fn build(project: &Project, symbols: &Symbols) -> Option<Policy> {
         symbols
             .all(kind)
             .filter_map(|d| match &d.body {
-                Body::Theme(t) | Body::Heading(t) | Body::Characteristic(t) => Some(Named { id: d.id.name.clone(), title: bi(&t.title), source: source(d.id.span) }),
+                Body::Theme(t) | Body::Heading(t) | Body::Characteristic(t) => {
+                    Some(Named { id: d.id.name.clone(), title: bi(&t.title), source: source(d.id.span) })
+                }
                 _ => None,
             })
             .collect()
@@ -453,7 +458,12 @@ pub fn build(project: &Project, symbols: &Symbols) -> Option<Policy> {
                     direction: r.target.direction.map(|x| name_of(ast::Direction::ALL, x)),
                 },
                 driver: bi(&r.driver),
-                sectors: r.sector.as_ref().map(|s| s.node.clone()).filter(|s| !s.is_empty()).unwrap_or_else(|| vec![ast::Sector::Public, ast::Sector::Private]),
+                sectors: r
+                    .sector
+                    .as_ref()
+                    .map(|s| s.node.clone())
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| vec![ast::Sector::Public, ast::Sector::Private]),
                 applies: nations(&r.applies),
                 part_of: r.part_of.as_ref().map(|p| p.name.clone()),
                 measures: measures.get(&d.id.name).cloned().unwrap_or_default(),
@@ -485,7 +495,12 @@ pub fn build(project: &Project, symbols: &Symbols) -> Option<Policy> {
     let attributes = symbols
         .all(Kind::Attribute)
         .filter_map(|d| match &d.body {
-            Body::Attribute(a) => Some(Attribute { id: d.id.name.clone(), name: bi(&a.name), domain: Domain::from_type(&a.ty.node), source: source(d.id.span) }),
+            Body::Attribute(a) => Some(Attribute {
+                id: d.id.name.clone(),
+                name: bi(&a.name),
+                domain: Domain::from_type(&a.ty.node),
+                source: source(d.id.span),
+            }),
             _ => None,
         })
         .collect();

@@ -200,25 +200,26 @@ impl Report for ResolveError {
             )
             .with_label(*declared, format!("`{id}` is declared here as a {}", found.noun()))
             .with_help(format!("name a {} here", expected.noun())),
-            ResolveError::UnknownBand { id, at, bands, suggestion } => Diagnostic::new(
-                &codes::E0202,
-                format!("`{bands}` has no band `{id}`"),
-                Label::new(*at, "unknown band"),
-            )
-            .with_help(match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("use one of the bands declared in `{bands}`"),
-            }),
-            ResolveError::NoBands { at } => Diagnostic::new(
-                &codes::E0107,
-                "`in band` is used, but this targeting names no bands",
-                Label::new(*at, "which bands?"),
-            )
-            .with_help("add a line `bands likelihood_of_reconviction` to the targeting"),
+            ResolveError::UnknownBand { id, at, bands, suggestion } => {
+                Diagnostic::new(&codes::E0202, format!("`{bands}` has no band `{id}`"), Label::new(*at, "unknown band")).with_help(
+                    match suggestion {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("use one of the bands declared in `{bands}`"),
+                    },
+                )
+            }
+            ResolveError::NoBands { at } => {
+                Diagnostic::new(&codes::E0107, "`in band` is used, but this targeting names no bands", Label::new(*at, "which bands?"))
+                    .with_help("add a line `bands likelihood_of_reconviction` to the targeting")
+            }
             ResolveError::DocumentCount { count, at, other } => {
                 let d = Diagnostic::new(
                     &codes::E0204,
-                    if *count == 0 { "the project declares no document".to_string() } else { format!("the project declares {count} documents") },
+                    if *count == 0 {
+                        "the project declares no document".to_string()
+                    } else {
+                        format!("the project declares {count} documents")
+                    },
                     Label::new(*at, if *count == 0 { "in this project" } else { "a document" }),
                 )
                 .with_help("declare exactly one `document` with the title, commissioner and period");

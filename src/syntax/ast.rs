@@ -61,11 +61,7 @@ impl LangText {
     }
 
     pub fn span_of(&self, start: usize, end: usize) -> Span {
-        Span::new(
-            self.span.file,
-            self.source_offset(start),
-            self.source_offset(end).max(self.source_offset(start)),
-        )
+        Span::new(self.span.file, self.source_offset(start), self.source_offset(end).max(self.source_offset(start)))
     }
 }
 
@@ -263,11 +259,7 @@ impl TargetKind {
     ];
 
     pub fn name(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(_, k)| *k == self)
-            .map(|(n, _)| *n)
-            .unwrap_or("?")
+        Self::ALL.iter().find(|(_, k)| *k == self).map(|(n, _)| *n).unwrap_or("?")
     }
 }
 
@@ -280,12 +272,8 @@ pub enum Direction {
 }
 
 impl Direction {
-    pub const ALL: &'static [(&'static str, Direction)] = &[
-        ("at_least", Direction::AtLeast),
-        ("at_most", Direction::AtMost),
-        ("below", Direction::Below),
-        ("exactly", Direction::Exactly),
-    ];
+    pub const ALL: &'static [(&'static str, Direction)] =
+        &[("at_least", Direction::AtLeast), ("at_most", Direction::AtMost), ("below", Direction::Below), ("exactly", Direction::Exactly)];
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -487,10 +475,7 @@ pub struct Rule {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScopeKind {
     Bands(Vec<Ident>),
-    When {
-        condition: Spanned<Condition>,
-        name: Option<Ident>,
-    },
+    When { condition: Spanned<Condition>, name: Option<Ident> },
 }
 
 #[derive(Debug, Clone, PartialEq)]

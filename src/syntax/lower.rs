@@ -32,27 +32,15 @@ impl Cx<'_> {
         Span::new(self.file, self.base + s.start(), self.base + s.end())
     }
     fn ident(&self, p: &P) -> Ident {
-        Ident {
-            name: p.as_str().to_string(),
-            span: self.span(p),
-        }
+        Ident { name: p.as_str().to_string(), span: self.span(p) }
     }
 }
 
 /// Parses and lowers one declaration. Returns `None` (after reporting) when it is broken.
-pub fn declaration(
-    file: FileId,
-    text: &str,
-    chunk: &Chunk,
-    errors: &mut Vec<SyntaxError>,
-) -> Option<Declaration> {
+pub fn declaration(file: FileId, text: &str, chunk: &Chunk, errors: &mut Vec<SyntaxError>) -> Option<Declaration> {
     pest::set_call_limit(std::num::NonZeroUsize::new(MAX_PARSER_CALLS));
     let source = &text[chunk.start..chunk.end];
-    let mut cx = Cx {
-        file,
-        base: chunk.start,
-        errors,
-    };
+    let mut cx = Cx { file, base: chunk.start, errors };
     let unit = match IntentParser::parse(Rule::unit, source) {
         Ok(mut pairs) => pairs.next()?,
         Err(e) => {
@@ -60,9 +48,7 @@ pub fn declaration(
             return None;
         }
     };
-    let decl = unit
-        .into_inner()
-        .find(|p| p.as_rule() == Rule::declaration)?;
+    let decl = unit.into_inner().find(|p| p.as_rule() == Rule::declaration)?;
     lower_declaration(&mut cx, decl)
 }
 
@@ -74,9 +60,7 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::id | Rule::rule_target => "an id, like `1a` or `CU001`",
         Rule::block | Rule::lbrace => "`{`",
         Rule::rbrace => "`}`",
-        Rule::field | Rule::field_name | Rule::nested => {
-            "a field, like `title { en \"…\" cy \"…\" }`"
-        }
+        Rule::field | Rule::field_name | Rule::nested => "a field, like `title { en \"…\" cy \"…\" }`",
         Rule::rule | Rule::verb => "a rule (`invest`, `avoid` or `note`)",
         Rule::scope | Rule::band_scope | Rule::when_scope => "a scope (`in band …` or `when …`)",
         Rule::condition_field => "a condition (`when …` or `unless …`)",
@@ -87,9 +71,7 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::date | Rule::period => "a date, like `2014-04-01`",
         Rule::range | Rule::dotdot_range => "a range, like `0 ..= 24`",
         Rule::comparison | Rule::cmp_op => "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
-        Rule::condition | Rule::conjunction | Rule::negation | Rule::test | Rule::attr => {
-            "a condition, like `ogrs3 >= 25`"
-        }
+        Rule::condition | Rule::conjunction | Rule::negation | Rule::test | Rule::attr => "a condition, like `ogrs3 >= 25`",
         Rule::set => "a list in brackets, like `[theft, shoplifting]`",
         Rule::in_op => "`in`",
         Rule::and_op | Rule::or_op => "`and` or `or`",
@@ -105,51 +87,29 @@ fn found_at(source: &str, pos: usize) -> String {
         None => "the end of the file".to_string(),
         Some('\n') | Some('\r') => "the end of the line".to_string(),
         Some(c) if c.is_alphanumeric() || c == '_' => {
-            let word: String = rest
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
-                .take(40)
-                .collect();
+            let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.').take(40).collect();
             format!("`{word}`")
         }
         Some(c) => format!("`{c}`"),
     }
 }
 
-fn pest_error(
-    cx: &Cx,
-    source: &str,
-    e: &pest::error::Error<Rule>,
-    header: &Option<(String, String)>,
-) -> SyntaxError {
+fn pest_error(cx: &Cx, source: &str, e: &pest::error::Error<Rule>, header: &Option<(String, String)>) -> SyntaxError {
     let pos = match e.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
     };
-    let at = Span::new(
-        cx.file,
-        cx.base + pos,
-        cx.base + pos + source[pos..].chars().next().map_or(0, |c| c.len_utf8()),
-    );
+    let at = Span::new(cx.file, cx.base + pos, cx.base + pos + source[pos..].chars().next().map_or(0, |c| c.len_utf8()));
     match &e.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            let mut expected: Vec<&'static str> =
-                positives.iter().filter_map(|r| describe(*r)).collect();
+            let mut expected: Vec<&'static str> = positives.iter().filter_map(|r| describe(*r)).collect();
             expected.sort();
             expected.dedup();
             // At the start of a declaration, an unknown keyword is the likely mistake.
-            SyntaxError::Unexpected {
-                at,
-                expected,
-                found: found_at(source, pos),
-                context: header.clone(),
-            }
+            SyntaxError::Unexpected { at, expected, found: found_at(source, pos), context: header.clone() }
         }
         // The only custom error pest raises is the call limit.
-        pest::error::ErrorVariant::CustomError { .. } => SyntaxError::TooComplex {
-            at,
-            header: header.clone(),
-        },
+        pest::error::ErrorVariant::CustomError { .. } => SyntaxError::TooComplex { at, header: header.clone() },
     }
 }
 
@@ -201,29 +161,10 @@ struct Field {
 #[derive(Debug, Clone)]
 enum Entry {
     Field(Field),
-    Nested {
-        kind: Spanned<String>,
-        id: Ident,
-        entries: Vec<Entry>,
-        span: Span,
-    },
-    Rule {
-        verb: Spanned<Verb>,
-        number: Option<Spanned<u32>>,
-        target: Option<Ident>,
-        entries: Vec<Entry>,
-        span: Span,
-    },
-    Scope {
-        kind: ScopeKind,
-        entries: Vec<Entry>,
-        span: Span,
-    },
-    Condition {
-        unless: bool,
-        condition: Spanned<Condition>,
-        keyword: Span,
-    },
+    Nested { kind: Spanned<String>, id: Ident, entries: Vec<Entry>, span: Span },
+    Rule { verb: Spanned<Verb>, number: Option<Spanned<u32>>, target: Option<Ident>, entries: Vec<Entry>, span: Span },
+    Scope { kind: ScopeKind, entries: Vec<Entry>, span: Span },
+    Condition { unless: bool, condition: Spanned<Condition>, keyword: Span },
 }
 
 fn block(cx: &mut Cx, p: P) -> Vec<Entry> {
@@ -239,31 +180,16 @@ fn entry(cx: &mut Cx, p: P) -> Option<Entry> {
             let value = inner.next()?;
             let value = match value.as_rule() {
                 Rule::bilingual => Value::Text(bilingual(cx, value)),
-                _ => Value::Phrases(
-                    value
-                        .into_inner()
-                        .map(|ph| ph.into_inner().filter_map(|i| item(cx, i)).collect())
-                        .collect(),
-                ),
+                _ => Value::Phrases(value.into_inner().map(|ph| ph.into_inner().filter_map(|i| item(cx, i)).collect()).collect()),
             };
-            Entry::Field(Field {
-                name: name.as_str().to_string(),
-                name_span: cx.span(&name),
-                span,
-                value,
-            })
+            Entry::Field(Field { name: name.as_str().to_string(), name_span: cx.span(&name), span, value })
         }
         Rule::nested => {
             let mut inner = p.into_inner();
             let kind = inner.next()?;
             let id = inner.next()?;
             let entries = block(cx, inner.next()?);
-            Entry::Nested {
-                kind: Spanned::new(kind.as_str().to_string(), cx.span(&kind)),
-                id: cx.ident(&id),
-                entries,
-                span,
-            }
+            Entry::Nested { kind: Spanned::new(kind.as_str().to_string(), cx.span(&kind)), id: cx.ident(&id), entries, span }
         }
         Rule::rule => {
             let mut verb = None;
@@ -294,38 +220,24 @@ fn entry(cx: &mut Cx, p: P) -> Option<Entry> {
                     _ => {}
                 }
             }
-            Entry::Rule {
-                verb: verb?,
-                number,
-                target,
-                entries,
-                span,
-            }
+            Entry::Rule { verb: verb?, number, target, entries, span }
         }
         Rule::scope => {
             let mut inner = p.into_inner();
             let head = inner.next()?;
             let kind = match head.as_rule() {
-                Rule::band_scope => {
-                    ScopeKind::Bands(head.into_inner().map(|i| cx.ident(&i)).collect())
-                }
+                Rule::band_scope => ScopeKind::Bands(head.into_inner().map(|i| cx.ident(&i)).collect()),
                 _ => {
                     let mut parts = head.into_inner();
                     let _when = parts.next();
                     let cond = parts.next()?;
                     let condition = Spanned::new(condition(cx, cond.clone()), cx.span(&cond));
-                    let name = parts
-                        .find(|p| p.as_rule() == Rule::id)
-                        .map(|p| cx.ident(&p));
+                    let name = parts.find(|p| p.as_rule() == Rule::id).map(|p| cx.ident(&p));
                     ScopeKind::When { condition, name }
                 }
             };
             let entries = block(cx, inner.next()?);
-            Entry::Scope {
-                kind,
-                entries,
-                span,
-            }
+            Entry::Scope { kind, entries, span }
         }
         Rule::condition_field => {
             let mut inner = p.into_inner();
@@ -356,11 +268,7 @@ fn number(cx: &mut Cx, p: &P) -> f64 {
 
 fn date(cx: &mut Cx, p: &P) -> Date {
     let s = p.as_str();
-    let (y, m, d) = (
-        s[0..4].parse().unwrap_or(0),
-        s[5..7].parse().unwrap_or(0),
-        s[8..10].parse().unwrap_or(0),
-    );
+    let (y, m, d) = (s[0..4].parse().unwrap_or(0), s[5..7].parse().unwrap_or(0), s[8..10].parse().unwrap_or(0));
     let days_in_month = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -376,11 +284,7 @@ fn date(cx: &mut Cx, p: &P) -> Date {
             found: format!("`{s}`"),
         });
     }
-    Date {
-        year: y,
-        month: m,
-        day: d,
-    }
+    Date { year: y, month: m, day: d }
 }
 
 fn item(cx: &mut Cx, p: P) -> Option<Spanned<Item>> {
@@ -472,9 +376,7 @@ fn bilingual(cx: &mut Cx, p: P) -> Text {
         let tag_span = cx.span(&tag);
         let mut parts = tag.into_inner();
         let Some(lang) = parts.next() else { continue };
-        let stamp = parts
-            .next()
-            .map(|s| Spanned::new(s.as_str()[1..].to_string(), cx.span(&s)));
+        let stamp = parts.next().map(|s| Spanned::new(s.as_str()[1..].to_string(), cx.span(&s)));
         let Some(mut text) = string(cx, s) else {
             continue;
         };
@@ -486,10 +388,7 @@ fn bilingual(cx: &mut Cx, p: P) -> Text {
                     problem: if lang.as_str() != "cy" {
                         "only a Welsh text records the English it was made from".into()
                     } else {
-                        format!(
-                            "a stamp is {} hex digits; run `intentc welsh stamp` to write it",
-                            text::STAMP_LEN
-                        )
+                        format!("a stamp is {} hex digits; run `intentc welsh stamp` to write it", text::STAMP_LEN)
                     },
                 });
             }
@@ -503,9 +402,7 @@ fn bilingual(cx: &mut Cx, p: P) -> Text {
                 cx.errors.push(SyntaxError::InvalidLanguage {
                     at: tag_span,
                     found: other.to_string(),
-                    problem: format!(
-                        "`{other}` is not a language of the document: use `en` or `cy`"
-                    ),
+                    problem: format!("`{other}` is not a language of the document: use `en` or `cy`"),
                 });
                 continue;
             }
@@ -520,12 +417,7 @@ fn bilingual(cx: &mut Cx, p: P) -> Text {
         }
         *slot = Some(text);
     }
-    Text {
-        en,
-        cy,
-        span,
-        neutral: false,
-    }
+    Text { en, cy, span, neutral: false }
 }
 
 // ------------------------------------------------------------------ conditions
@@ -533,11 +425,7 @@ fn bilingual(cx: &mut Cx, p: P) -> Text {
 fn condition(cx: &mut Cx, p: P) -> Condition {
     match p.as_rule() {
         Rule::condition => {
-            let mut parts: Vec<Condition> = p
-                .into_inner()
-                .filter(|q| q.as_rule() == Rule::conjunction)
-                .map(|q| condition(cx, q))
-                .collect();
+            let mut parts: Vec<Condition> = p.into_inner().filter(|q| q.as_rule() == Rule::conjunction).map(|q| condition(cx, q)).collect();
             if parts.len() == 1 {
                 parts.pop().unwrap()
             } else {
@@ -545,11 +433,7 @@ fn condition(cx: &mut Cx, p: P) -> Condition {
             }
         }
         Rule::conjunction => {
-            let mut parts: Vec<Condition> = p
-                .into_inner()
-                .filter(|q| q.as_rule() == Rule::negation)
-                .map(|q| condition(cx, q))
-                .collect();
+            let mut parts: Vec<Condition> = p.into_inner().filter(|q| q.as_rule() == Rule::negation).map(|q| condition(cx, q)).collect();
             if parts.len() == 1 {
                 parts.pop().unwrap()
             } else {
@@ -576,10 +460,7 @@ fn condition(cx: &mut Cx, p: P) -> Condition {
         Rule::test => {
             let span = cx.span(&p);
             let mut inner = p.into_inner();
-            let attr = inner.next().map(|a| cx.ident(&a)).unwrap_or(Ident {
-                name: String::new(),
-                span,
-            });
+            let attr = inner.next().map(|a| cx.ident(&a)).unwrap_or(Ident { name: String::new(), span });
             let op = match inner.next() {
                 None => TestOp::Flag,
                 Some(op) if op.as_rule() == Rule::cmp_op => match inner.next() {
@@ -599,11 +480,7 @@ fn condition(cx: &mut Cx, p: P) -> Condition {
                         let mut i = r.into_inner();
                         let a = i.next().map(|a| a.as_str().to_string()).unwrap_or_default();
                         let b = i.next().map(|b| b.as_str().to_string()).unwrap_or_default();
-                        cx.errors.push(SyntaxError::ExclusiveRange {
-                            at: rspan,
-                            from: a,
-                            to: b,
-                        });
+                        cx.errors.push(SyntaxError::ExclusiveRange { at: rspan, from: a, to: b });
                         TestOp::InSet(Vec::new())
                     }
                     Some(set) => TestOp::InSet(set.into_inner().map(|v| operand(cx, v)).collect()),
@@ -649,25 +526,12 @@ impl<'a, 'e> Fields<'a, 'e> {
                 _ => None,
             })
             .collect();
-        Fields {
-            cx,
-            kind: kind.to_string(),
-            id: id.name.clone(),
-            header,
-            fields,
-            allowed: Vec::new(),
-            failed: false,
-        }
+        Fields { cx, kind: kind.to_string(), id: id.name.clone(), header, fields, allowed: Vec::new(), failed: false }
     }
 
     fn take(&mut self, name: &'static str) -> Option<Field> {
         self.allowed.push(name);
-        let mut found = self
-            .fields
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.name == name)
-            .map(|(i, _)| i);
+        let mut found = self.fields.iter().enumerate().filter(|(_, f)| f.name == name).map(|(i, _)| i);
         let first = found.next()?;
         let dups: Vec<usize> = found.collect();
         for &d in &dups {
@@ -695,12 +559,7 @@ impl<'a, 'e> Fields<'a, 'e> {
 
     fn invalid(&mut self, f: &Field, at: Span, expected: &str, found: String) {
         self.failed = true;
-        self.cx.errors.push(SyntaxError::InvalidValue {
-            at,
-            field: f.name.clone(),
-            expected: expected.to_string(),
-            found,
-        });
+        self.cx.errors.push(SyntaxError::InvalidValue { at, field: f.name.clone(), expected: expected.to_string(), found });
     }
 
     /// The items of a field that takes a single phrase.
@@ -722,12 +581,7 @@ impl<'a, 'e> Fields<'a, 'e> {
         let items = self.phrase(f, expected)?;
         if items.len() != 1 {
             let span = items[0].span.to(items[items.len() - 1].span);
-            self.invalid(
-                f,
-                span,
-                expected,
-                format!("{} values (put each field on its own line)", items.len()),
-            );
+            self.invalid(f, span, expected, format!("{} values (put each field on its own line)", items.len()));
             return None;
         }
         items.into_iter().next()
@@ -740,29 +594,14 @@ impl<'a, 'e> Fields<'a, 'e> {
             Value::Phrases(ps) => match ps.as_slice() {
                 [p] if p.len() == 1 => match &p[0].node {
                     // A plain string is English only; the Welsh checks report it.
-                    Item::Str(s) => Some(Text {
-                        en: Some(s.clone()),
-                        cy: None,
-                        span: p[0].span,
-                        neutral: false,
-                    }),
+                    Item::Str(s) => Some(Text { en: Some(s.clone()), cy: None, span: p[0].span, neutral: false }),
                     other => {
-                        self.invalid(
-                            &f,
-                            p[0].span,
-                            "a text, like `{ en \"…\" cy \"…\" }`",
-                            other.describe(),
-                        );
+                        self.invalid(&f, p[0].span, "a text, like `{ en \"…\" cy \"…\" }`", other.describe());
                         None
                     }
                 },
                 _ => {
-                    self.invalid(
-                        &f,
-                        f.span,
-                        "a text, like `{ en \"…\" cy \"…\" }`",
-                        "several values".into(),
-                    );
+                    self.invalid(&f, f.span, "a text, like `{ en \"…\" cy \"…\" }`", "several values".into());
                     None
                 }
             },
@@ -784,15 +623,7 @@ impl<'a, 'e> Fields<'a, 'e> {
         match &f.value {
             Value::Text(t) => Some(t.clone()),
             _ => match self.single(&f, "a text in quotes")? {
-                Spanned {
-                    node: Item::Str(s),
-                    span,
-                } => Some(Text {
-                    en: Some(s.clone()),
-                    cy: Some(s),
-                    span,
-                    neutral: true,
-                }),
+                Spanned { node: Item::Str(s), span } => Some(Text { en: Some(s.clone()), cy: Some(s), span, neutral: true }),
                 other => {
                     self.invalid(&f, other.span, "a text in quotes", other.node.describe());
                     None
@@ -804,14 +635,8 @@ impl<'a, 'e> Fields<'a, 'e> {
     fn string(&mut self, name: &'static str) -> Option<Spanned<String>> {
         let f = self.take(name)?;
         match self.single(&f, "a text in quotes")? {
-            Spanned {
-                node: Item::Str(s),
-                span,
-            } => Some(Spanned::new(s.value, span)),
-            Spanned {
-                node: Item::Id(s),
-                span,
-            } => Some(Spanned::new(s, span)),
+            Spanned { node: Item::Str(s), span } => Some(Spanned::new(s.value, span)),
+            Spanned { node: Item::Id(s), span } => Some(Spanned::new(s, span)),
             other => {
                 self.invalid(&f, other.span, "a text in quotes", other.node.describe());
                 None
@@ -821,15 +646,9 @@ impl<'a, 'e> Fields<'a, 'e> {
 
     fn ident_of(&mut self, f: &Field, item: &Spanned<Item>) -> Option<Ident> {
         match &item.node {
-            Item::Id(s) => Some(Ident {
-                name: s.clone(),
-                span: item.span,
-            }),
+            Item::Id(s) => Some(Ident { name: s.clone(), span: item.span }),
             // `under 1`, `continued_by 2013.6`: ids that look like numbers.
-            Item::Number(_, text) => Some(Ident {
-                name: text.clone(),
-                span: item.span,
-            }),
+            Item::Number(_, text) => Some(Ident { name: text.clone(), span: item.span }),
             other => {
                 let d = other.describe();
                 self.invalid(f, item.span, "an id", d);
@@ -868,23 +687,14 @@ impl<'a, 'e> Fields<'a, 'e> {
                     }
                 }
             }
-            Value::Text(t) => {
-                self.invalid(&f, t.span, "ids separated by commas", "a text block".into())
-            }
+            Value::Text(t) => self.invalid(&f, t.span, "ids separated by commas", "a text block".into()),
         }
         (out, Some(f.span))
     }
 
     fn word<T: Copy>(&mut self, f: &Field, item: &Spanned<Item>, table: &[(&str, T)]) -> Option<T> {
         let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
-        let expected = format!(
-            "one of {}",
-            names
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        let expected = format!("one of {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "));
         match &item.node {
             Item::Id(w) => match table.iter().find(|(n, _)| n == w) {
                 Some((_, v)) => Some(*v),
@@ -907,12 +717,7 @@ impl<'a, 'e> Fields<'a, 'e> {
         Some(Spanned::new(v, item.span))
     }
 
-    fn req_choice<T: Copy>(
-        &mut self,
-        name: &'static str,
-        table: &[(&str, T)],
-        example: &'static str,
-    ) -> Option<Spanned<T>> {
+    fn req_choice<T: Copy>(&mut self, name: &'static str, table: &[(&str, T)], example: &'static str) -> Option<Spanned<T>> {
         let had = self.fields.iter().any(|f| f.name == name);
         let v = self.choice(name, table);
         if v.is_none() && !had {
@@ -921,19 +726,10 @@ impl<'a, 'e> Fields<'a, 'e> {
         v
     }
 
-    fn choices<T: Copy>(
-        &mut self,
-        name: &'static str,
-        table: &[(&str, T)],
-    ) -> Option<Spanned<Vec<T>>> {
+    fn choices<T: Copy>(&mut self, name: &'static str, table: &[(&str, T)]) -> Option<Spanned<Vec<T>>> {
         let f = self.take(name)?;
         let Value::Phrases(ps) = &f.value else {
-            self.invalid(
-                &f,
-                f.span,
-                "words separated by commas",
-                "a text block".into(),
-            );
+            self.invalid(&f, f.span, "words separated by commas", "a text block".into());
             return None;
         };
         let mut out = Vec::new();
@@ -944,16 +740,11 @@ impl<'a, 'e> Fields<'a, 'e> {
                 }
             }
         }
-        let span = ps
-            .first()
-            .and_then(|p| p.first())
+        let span = ps.first().and_then(|p| p.first()).map(|i| i.span).unwrap_or(f.span).to(ps
+            .last()
+            .and_then(|p| p.last())
             .map(|i| i.span)
-            .unwrap_or(f.span)
-            .to(ps
-                .last()
-                .and_then(|p| p.last())
-                .map(|i| i.span)
-                .unwrap_or(f.span));
+            .unwrap_or(f.span));
         Some(Spanned::new(out, span))
     }
 
@@ -965,20 +756,11 @@ impl<'a, 'e> Fields<'a, 'e> {
             Item::Range(a, b) => Sessions::Range(*a, *b),
             Item::Compare(op, n) => Sessions::Compare(*op, *n),
             Item::DotDot(a, b) => {
-                self.cx.errors.push(SyntaxError::ExclusiveRange {
-                    at: item.span,
-                    from: a.clone(),
-                    to: b.clone(),
-                });
+                self.cx.errors.push(SyntaxError::ExclusiveRange { at: item.span, from: a.clone(), to: b.clone() });
                 return None;
             }
             other => {
-                self.invalid(
-                    &f,
-                    item.span,
-                    "a number of sessions, a range or a comparison",
-                    other.describe(),
-                );
+                self.invalid(&f, item.span, "a number of sessions, a range or a comparison", other.describe());
                 return None;
             }
         };
@@ -991,11 +773,7 @@ impl<'a, 'e> Fields<'a, 'e> {
         match &item.node {
             Item::Range(a, b) => Some(Spanned::new((*a, *b), item.span)),
             Item::DotDot(a, b) => {
-                self.cx.errors.push(SyntaxError::ExclusiveRange {
-                    at: item.span,
-                    from: a.clone(),
-                    to: b.clone(),
-                });
+                self.cx.errors.push(SyntaxError::ExclusiveRange { at: item.span, from: a.clone(), to: b.clone() });
                 self.failed = true;
                 None
             }
@@ -1011,12 +789,7 @@ impl<'a, 'e> Fields<'a, 'e> {
     fn finish(self) -> bool {
         for f in &self.fields {
             let suggestion = suggest(&f.name, &self.allowed);
-            self.cx.errors.push(SyntaxError::UnknownField {
-                at: f.name_span,
-                field: f.name.clone(),
-                kind: self.kind.clone(),
-                suggestion,
-            });
+            self.cx.errors.push(SyntaxError::UnknownField { at: f.name_span, field: f.name.clone(), kind: self.kind.clone(), suggestion });
         }
         !self.failed
     }
@@ -1033,10 +806,7 @@ pub fn suggest(word: &str, candidates: &[&str]) -> Option<String> {
 }
 
 const NATIONS: &[(&str, Nation)] = &[("england", Nation::England), ("wales", Nation::Wales)];
-const SETTINGS: &[(&str, Setting)] = &[
-    ("custody", Setting::Custody),
-    ("community", Setting::Community),
-];
+const SETTINGS: &[(&str, Setting)] = &[("custody", Setting::Custody), ("community", Setting::Community)];
 const SECTORS: &[(&str, Sector)] = &[("public", Sector::Public), ("private", Sector::Private)];
 const YES_NO: &[(&str, bool)] = &[("yes", true), ("no", false)];
 
@@ -1058,54 +828,28 @@ fn lower_declaration(cx: &mut Cx, p: P) -> Option<Declaration> {
         return None;
     }
     let body = lower_body(cx, &kind.node, &id, header, &entries)?;
-    Some(Declaration {
-        kind,
-        id,
-        span,
-        body,
-    })
+    Some(Declaration { kind, id, span, body })
 }
 
-fn lower_body(
-    cx: &mut Cx,
-    kind: &str,
-    id: &Ident,
-    header: Span,
-    entries: &[Entry],
-) -> Option<Body> {
+fn lower_body(cx: &mut Cx, kind: &str, id: &Ident, header: Span, entries: &[Entry]) -> Option<Body> {
     let mut f = Fields::new(cx, kind, id, header, entries);
     let body = match kind {
         "document" => {
             let title = f.req_text("title");
             let commissioner = f.req_ident("commissioner", "commissioner noms");
-            let period = f.take("period").and_then(|fl| {
-                match f.single(&fl, "a period, like `2014-04-01 .. 2015-03-31`") {
-                    Some(Spanned {
-                        node: Item::Period(a, b),
-                        span,
-                    }) => Some(Spanned::new((a, b), span)),
-                    Some(other) => {
-                        f.invalid(
-                            &fl,
-                            other.span,
-                            "a period, like `2014-04-01 .. 2015-03-31`",
-                            other.node.describe(),
-                        );
-                        None
-                    }
-                    None => None,
+            let period = f.take("period").and_then(|fl| match f.single(&fl, "a period, like `2014-04-01 .. 2015-03-31`") {
+                Some(Spanned { node: Item::Period(a, b), span }) => Some(Spanned::new((a, b), span)),
+                Some(other) => {
+                    f.invalid(&fl, other.span, "a period, like `2014-04-01 .. 2015-03-31`", other.node.describe());
+                    None
                 }
+                None => None,
             });
             if period.is_none() && !f.failed {
                 f.missing("period", "period 2014-04-01 .. 2015-03-31");
             }
             let signed = f.text("signed");
-            Body::Document(Document {
-                title: title?,
-                commissioner: commissioner?,
-                period: period?,
-                signed,
-            })
+            Body::Document(Document { title: title?, commissioner: commissioner?, period: period?, signed })
         }
         "section" => Body::Section(Section {
             under: f.ident("under"),
@@ -1152,12 +896,7 @@ fn lower_body(
             if applies.is_none() {
                 f.missing("applies", "applies england, wales");
             }
-            Body::Partner(Partner {
-                name: name?,
-                short,
-                kind: pkind?,
-                applies: applies?,
-            })
+            Body::Partner(Partner { name: name?, short, kind: pkind?, applies: applies? })
         }
         "requirement" => {
             let setting = f.req_choice("setting", SETTINGS, "setting custody");
@@ -1200,23 +939,14 @@ fn lower_body(
                 f.missing("name", "name { en \"OGRS3 score\" cy \"sgôr OGRS3\" }");
             }
             let ty = attribute_type(&mut f);
-            Body::Attribute(Attribute {
-                name: name?,
-                ty: ty?,
-            })
+            Body::Attribute(Attribute { name: name?, ty: ty? })
         }
         "bands" => {
             let attribute = f.req_ident("attribute", "attribute ogrs3");
             let title = f.req_text("title");
             let mut bands = Vec::new();
             for e in entries {
-                if let Entry::Nested {
-                    kind,
-                    id,
-                    entries,
-                    span,
-                } = e
-                {
+                if let Entry::Nested { kind, id, entries, span } = e {
                     if kind.node != "band" {
                         f.cx.errors.push(SyntaxError::UnknownDeclaration {
                             at: kind.span,
@@ -1234,28 +964,13 @@ fn lower_body(
                     let text = bf.text("text");
                     if bf.finish() {
                         if let (Some(range), Some(title)) = (range, title) {
-                            bands.push(Band {
-                                id: id.clone(),
-                                range,
-                                title,
-                                text,
-                                span: *span,
-                            });
+                            bands.push(Band { id: id.clone(), range, title, text, span: *span });
                         }
                     }
                 }
             }
-            reject_others(
-                f.cx,
-                entries,
-                "bands",
-                &[Other::Rule, Other::Scope, Other::Condition],
-            );
-            Body::Bands(Bands {
-                attribute: attribute?,
-                title: title?,
-                bands,
-            })
+            reject_others(f.cx, entries, "bands", &[Other::Rule, Other::Scope, Other::Condition]);
+            Body::Bands(Bands { attribute: attribute?, title: title?, bands })
         }
         "targeting" => {
             let under = f.ident("under");
@@ -1265,15 +980,7 @@ fn lower_body(
             let bands = f.ident("bands");
             let (overrides, _) = f.idents("overrides");
             let items = targeting_items(f.cx, entries);
-            Body::Targeting(Targeting {
-                under,
-                part,
-                title: title?,
-                text,
-                bands,
-                overrides,
-                items,
-            })
+            Body::Targeting(Targeting { under, part, title: title?, text, bands, overrides, items })
         }
         "establishment" => {
             let name = f.text("name");
@@ -1332,12 +1039,7 @@ fn lower_body(
         _ => return None,
     };
     if !matches!(kind, "targeting" | "bands") {
-        reject_others(
-            f.cx,
-            entries,
-            kind,
-            &[Other::Rule, Other::Scope, Other::Condition, Other::Nested],
-        );
+        reject_others(f.cx, entries, kind, &[Other::Rule, Other::Scope, Other::Condition, Other::Nested]);
     }
     f.finish().then_some(body)
 }
@@ -1355,19 +1057,10 @@ fn reject_others(cx: &mut Cx, entries: &[Entry], kind: &str, reject: &[Other]) {
     for e in entries {
         let (what, at) = match e {
             Entry::Rule { verb, .. } if reject.contains(&Other::Rule) => ("a rule", verb.span),
-            Entry::Scope { span, .. } if reject.contains(&Other::Scope) => {
-                ("a scope", Span::new(span.file, span.start, span.start + 4))
-            }
-            Entry::Condition { keyword, .. } if reject.contains(&Other::Condition) => {
-                ("a condition", *keyword)
-            }
+            Entry::Scope { span, .. } if reject.contains(&Other::Scope) => ("a scope", Span::new(span.file, span.start, span.start + 4)),
+            Entry::Condition { keyword, .. } if reject.contains(&Other::Condition) => ("a condition", *keyword),
             Entry::Nested { kind: k, .. } if reject.contains(&Other::Nested) => {
-                cx.errors.push(SyntaxError::UnknownField {
-                    at: k.span,
-                    field: k.node.clone(),
-                    kind: kind.to_string(),
-                    suggestion: None,
-                });
+                cx.errors.push(SyntaxError::UnknownField { at: k.span, field: k.node.clone(), kind: kind.to_string(), suggestion: None });
                 continue;
             }
             _ => continue,
@@ -1396,12 +1089,7 @@ fn term_forms(f: &mut Fields, lang: &'static str) -> Vec<Spanned<String>> {
             }
         }
     } else {
-        f.invalid(
-            &field,
-            field.span,
-            "terms in quotes, separated by commas",
-            "a text block".into(),
-        );
+        f.invalid(&field, field.span, "terms in quotes, separated by commas", "a text block".into());
     }
     out
 }
@@ -1411,10 +1099,7 @@ fn target_spec(f: &mut Fields) -> Option<TargetSpec> {
         f.missing("target", "target percent at_least");
         return None;
     };
-    let items = f.phrase(
-        &field,
-        "a kind of target and a direction, like `percent at_least`",
-    )?;
+    let items = f.phrase(&field, "a kind of target and a direction, like `percent at_least`")?;
     let span = items[0].span.to(items[items.len() - 1].span);
     let mut it = items.iter();
     let kind = f.word(&field, it.next()?, TargetKind::ALL)?;
@@ -1422,65 +1107,30 @@ fn target_spec(f: &mut Fields) -> Option<TargetSpec> {
     let mut direction = None;
     for item in it {
         match &item.node {
-            Item::Range(a, b) if kind == TargetKind::Rating && scale.is_none() => {
-                scale = Some((*a, *b))
-            }
-            Item::DotDot(a, b) => f.cx.errors.push(SyntaxError::ExclusiveRange {
-                at: item.span,
-                from: a.clone(),
-                to: b.clone(),
-            }),
+            Item::Range(a, b) if kind == TargetKind::Rating && scale.is_none() => scale = Some((*a, *b)),
+            Item::DotDot(a, b) => f.cx.errors.push(SyntaxError::ExclusiveRange { at: item.span, from: a.clone(), to: b.clone() }),
             Item::Id(_) if direction.is_none() => direction = f.word(&field, item, Direction::ALL),
-            other => f.invalid(
-                &field,
-                item.span,
-                "`percent at_least`, `rating 1 ..= 4 at_least` or `fixed`",
-                other.describe(),
-            ),
+            other => f.invalid(&field, item.span, "`percent at_least`, `rating 1 ..= 4 at_least` or `fixed`", other.describe()),
         }
     }
     if kind == TargetKind::Rating && scale.is_none() {
-        f.invalid(
-            &field,
-            span,
-            "a rating with its scale, like `rating 1 ..= 4 at_least`",
-            "a rating with no scale".into(),
-        );
+        f.invalid(&field, span, "a rating with its scale, like `rating 1 ..= 4 at_least`", "a rating with no scale".into());
     }
     if kind != TargetKind::Fixed && direction.is_none() {
-        f.invalid(
-            &field,
-            span,
-            "a direction after the kind: `at_least`, `at_most`, `below` or `exactly`",
-            "no direction".into(),
-        );
+        f.invalid(&field, span, "a direction after the kind: `at_least`, `at_most`, `below` or `exactly`", "no direction".into());
     }
-    Some(TargetSpec {
-        kind,
-        scale,
-        direction,
-        span,
-    })
+    Some(TargetSpec { kind, scale, direction, span })
 }
 
 fn attribute_type(f: &mut Fields) -> Option<Spanned<AttributeType>> {
-    const TYPES: &[(&str, u8)] = &[
-        ("percent", 0),
-        ("number", 1),
-        ("level", 2),
-        ("option", 3),
-        ("yes_no", 4),
-    ];
+    const TYPES: &[(&str, u8)] = &[("percent", 0), ("number", 1), ("level", 2), ("option", 3), ("yes_no", 4)];
     let ty = f.req_choice("type", TYPES, "type percent")?;
     let t = match ty.node {
         0 => AttributeType::Percent,
         1 => {
             let r = f.range("range");
             match r {
-                Some(r) => AttributeType::Number {
-                    min: r.node.0,
-                    max: r.node.1,
-                },
+                Some(r) => AttributeType::Number { min: r.node.0, max: r.node.1 },
                 None => {
                     f.missing("range", "range 18 ..= 120");
                     return None;
@@ -1512,22 +1162,12 @@ fn targeting_items(cx: &mut Cx, entries: &[Entry]) -> Vec<TargetingItem> {
     let mut items = Vec::new();
     for e in entries {
         match e {
-            Entry::Rule {
-                verb,
-                number,
-                target,
-                entries,
-                span,
-            } => {
+            Entry::Rule { verb, number, target, entries, span } => {
                 if let Some(r) = lower_rule(cx, verb, number, target, entries, *span) {
                     items.push(TargetingItem::Rule(r));
                 }
             }
-            Entry::Scope {
-                kind,
-                entries,
-                span,
-            } => {
+            Entry::Scope { kind, entries, span } => {
                 let text = entries.iter().find_map(|e| match e {
                     Entry::Field(f) if f.name == "text" => match &f.value {
                         Value::Text(t) => Some(t.clone()),
@@ -1547,12 +1187,7 @@ fn targeting_items(cx: &mut Cx, entries: &[Entry]) -> Vec<TargetingItem> {
                         }
                     }
                 }
-                items.push(TargetingItem::Scope(Scope {
-                    kind: kind.clone(),
-                    text,
-                    items: targeting_items(cx, entries),
-                    span: *span,
-                }));
+                items.push(TargetingItem::Scope(Scope { kind: kind.clone(), text, items: targeting_items(cx, entries), span: *span }));
             }
             Entry::Nested { kind, .. } => cx.errors.push(SyntaxError::UnknownField {
                 at: kind.span,
@@ -1564,8 +1199,7 @@ fn targeting_items(cx: &mut Cx, entries: &[Entry]) -> Vec<TargetingItem> {
                 at: *keyword,
                 field: "targeting".into(),
                 expected: "a scope `when … { … }` or a rule".into(),
-                found: "a condition with no block (conditions stand inside a rule or open a scope)"
-                    .into(),
+                found: "a condition with no block (conditions stand inside a rule or open a scope)".into(),
             }),
             Entry::Field(_) => {}
         }
@@ -1582,10 +1216,7 @@ fn lower_rule(
     span: Span,
 ) -> Option<ast::Rule> {
     let header = verb.span;
-    let id = target.clone().unwrap_or(Ident {
-        name: verb.node.as_str().into(),
-        span: header,
-    });
+    let id = target.clone().unwrap_or(Ident { name: verb.node.as_str().into(), span: header });
     if target.is_none() && verb.node != Verb::Note {
         cx.errors.push(SyntaxError::MissingField {
             at: header,
@@ -1599,12 +1230,7 @@ fn lower_rule(
     let mut when = None;
     let mut unless = None;
     for e in entries {
-        if let Entry::Condition {
-            unless: u,
-            condition,
-            keyword,
-        } = e
-        {
+        if let Entry::Condition { unless: u, condition, keyword } = e {
             let slot = if *u { &mut unless } else { &mut when };
             if slot.is_some() {
                 cx.errors.push(SyntaxError::DuplicateField {
@@ -1620,12 +1246,7 @@ fn lower_rule(
     let sessions = f.sessions("sessions");
     let (examples, _) = f.idents("examples");
     let text = f.text("text");
-    reject_others(
-        f.cx,
-        entries,
-        "rule",
-        &[Other::Rule, Other::Scope, Other::Nested],
-    );
+    reject_others(f.cx, entries, "rule", &[Other::Rule, Other::Scope, Other::Nested]);
     let ok = f.finish();
     ok.then_some(ast::Rule {
         verb: verb.clone(),

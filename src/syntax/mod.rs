@@ -8,8 +8,8 @@
 pub mod ast;
 mod lower;
 pub mod prose;
-pub mod stamp;
 mod split;
+pub mod stamp;
 pub mod text;
 
 use crate::diagnostics::{registry as codes, Diagnostic, Label, Report};
@@ -41,95 +41,25 @@ pub struct ParsedFile {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SyntaxError {
-    NotUtf8 {
-        at: Span,
-    },
-    Nul {
-        at: Span,
-    },
-    TooLarge {
-        at: Span,
-        size: usize,
-    },
-    LineTooLong {
-        at: Span,
-        line: usize,
-        length: usize,
-    },
-    TooDeep {
-        at: Span,
-        limit: usize,
-    },
-    TooComplex {
-        at: Span,
-        header: Option<(String, String)>,
-    },
-    Empty {
-        at: Span,
-    },
-    Unexpected {
-        at: Span,
-        expected: Vec<&'static str>,
-        found: String,
-        context: Option<(String, String)>,
-    },
-    UnclosedBlock {
-        header: Option<(String, String)>,
-        open: Span,
-        at: Span,
-        next: Option<(String, Span)>,
-    },
-    UnclosedText {
-        open: Span,
-        triple: bool,
-    },
-    UnknownDeclaration {
-        at: Span,
-        found: String,
-        suggestion: Option<String>,
-    },
-    UnknownField {
-        at: Span,
-        field: String,
-        kind: String,
-        suggestion: Option<String>,
-    },
-    DuplicateField {
-        at: Span,
-        first: Span,
-        field: String,
-    },
-    MissingField {
-        at: Span,
-        kind: String,
-        id: String,
-        field: &'static str,
-        example: String,
-    },
-    InvalidValue {
-        at: Span,
-        field: String,
-        expected: String,
-        found: String,
-    },
-    ExclusiveRange {
-        at: Span,
-        from: String,
-        to: String,
-    },
-    UnmatchedClose {
-        at: Span,
-    },
-    InvalidMarkup {
-        at: Span,
-        problem: String,
-        help: String,
-    },
-    InvalidLanguage {
-        at: Span,
-        found: String,
-        problem: String,
-    },
+    NotUtf8 { at: Span },
+    Nul { at: Span },
+    TooLarge { at: Span, size: usize },
+    LineTooLong { at: Span, line: usize, length: usize },
+    TooDeep { at: Span, limit: usize },
+    TooComplex { at: Span, header: Option<(String, String)> },
+    Empty { at: Span },
+    Unexpected { at: Span, expected: Vec<&'static str>, found: String, context: Option<(String, String)> },
+    UnclosedBlock { header: Option<(String, String)>, open: Span, at: Span, next: Option<(String, Span)> },
+    UnclosedText { open: Span, triple: bool },
+    UnknownDeclaration { at: Span, found: String, suggestion: Option<String> },
+    UnknownField { at: Span, field: String, kind: String, suggestion: Option<String> },
+    DuplicateField { at: Span, first: Span, field: String },
+    MissingField { at: Span, kind: String, id: String, field: &'static str, example: String },
+    InvalidValue { at: Span, field: String, expected: String, found: String },
+    ExclusiveRange { at: Span, from: String, to: String },
+    UnmatchedClose { at: Span },
+    InvalidMarkup { at: Span, problem: String, help: String },
+    InvalidLanguage { at: Span, found: String, problem: String },
 }
 
 fn context(header: &Option<(String, String)>) -> String {
@@ -143,8 +73,10 @@ impl Report for SyntaxError {
     fn report(&self) -> Diagnostic {
         use SyntaxError::*;
         match self {
-            NotUtf8 { at } => Diagnostic::new(&codes::E0001, "this file is not UTF-8 text", Label::new(*at, "the first byte that is not UTF-8"))
-                .with_help("save the file as UTF-8 (Welsh letters such as ŵ and ŷ need it)"),
+            NotUtf8 { at } => {
+                Diagnostic::new(&codes::E0001, "this file is not UTF-8 text", Label::new(*at, "the first byte that is not UTF-8"))
+                    .with_help("save the file as UTF-8 (Welsh letters such as ŵ and ŷ need it)")
+            }
             Nul { at } => Diagnostic::new(&codes::E0001, "this file contains a NUL byte", Label::new(*at, "NUL byte here"))
                 .with_help("remove the NUL byte; an .intent file is plain text"),
             TooLarge { at, size } => Diagnostic::new(
@@ -176,17 +108,24 @@ impl Report for SyntaxError {
             Unexpected { at, expected, found, context: ctx } => {
                 let expected = join_or(expected);
                 let place = ctx.as_ref().map(|c| format!(" in {} {}", c.0, c.1)).unwrap_or_default();
-                Diagnostic::new(&codes::E0101, format!("expected {expected}{place}, found {found}"), Label::new(*at, format!("expected {expected}")))
-                    .with_help("each entry stands on its own line, like `title { en \"…\" cy \"…\" }`; see docs/language.md")
+                Diagnostic::new(
+                    &codes::E0101,
+                    format!("expected {expected}{place}, found {found}"),
+                    Label::new(*at, format!("expected {expected}")),
+                )
+                .with_help("each entry stands on its own line, like `title { en \"…\" cy \"…\" }`; see docs/language.md")
             }
             UnclosedBlock { header, open, at, next } => {
                 let d = Diagnostic::new(
                     &codes::E0102,
                     format!("expected `}}` to close {}", context(header)),
-                    Label::new(*at, match next {
-                        Some(_) => "the declaration should be closed by here",
-                        None => "the file ends here",
-                    }),
+                    Label::new(
+                        *at,
+                        match next {
+                            Some(_) => "the declaration should be closed by here",
+                            None => "the file ends here",
+                        },
+                    ),
                 )
                 .with_label(*open, "opened here");
                 let d = match next {
@@ -197,34 +136,37 @@ impl Report for SyntaxError {
             }
             UnclosedText { open, triple } => {
                 if *triple {
-                    Diagnostic::new(&codes::E0103, "this text is never closed", Label::new(*open, "the text opens here and runs to the end of the file"))
-                        .with_help("end the text with `\"\"\"`")
+                    Diagnostic::new(
+                        &codes::E0103,
+                        "this text is never closed",
+                        Label::new(*open, "the text opens here and runs to the end of the file"),
+                    )
+                    .with_help("end the text with `\"\"\"`")
                 } else {
                     Diagnostic::new(&codes::E0103, "this text is not closed on its line", Label::new(*open, "the text opens here"))
                         .with_help("end the text with `\"` on the same line, or use `\"\"\"` for a text of several lines")
                 }
             }
-            UnknownDeclaration { at, found, suggestion } => Diagnostic::new(
-                &codes::E0104,
-                format!("`{found}` is not a kind of declaration"),
-                Label::new(*at, "unknown kind"),
-            )
-            .with_help(match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("a declaration is one of: {}", ast::DECLARATION_KINDS.join(", ")),
-            }),
-            UnknownField { at, field, kind, suggestion } => Diagnostic::new(
-                &codes::E0105,
-                format!("{kind} has no field `{field}`"),
-                Label::new(*at, "unknown field"),
-            )
-            .with_help(match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("see the fields of {kind} in docs/language.md"),
-            }),
-            DuplicateField { at, first, field } => Diagnostic::new(&codes::E0106, format!("`{field}` is given twice"), Label::new(*at, "given again here"))
-                .with_label(*first, "first given here")
-                .with_help("keep one of the two"),
+            UnknownDeclaration { at, found, suggestion } => {
+                Diagnostic::new(&codes::E0104, format!("`{found}` is not a kind of declaration"), Label::new(*at, "unknown kind"))
+                    .with_help(match suggestion {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("a declaration is one of: {}", ast::DECLARATION_KINDS.join(", ")),
+                    })
+            }
+            UnknownField { at, field, kind, suggestion } => {
+                Diagnostic::new(&codes::E0105, format!("{kind} has no field `{field}`"), Label::new(*at, "unknown field")).with_help(
+                    match suggestion {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("see the fields of {kind} in docs/language.md"),
+                    },
+                )
+            }
+            DuplicateField { at, first, field } => {
+                Diagnostic::new(&codes::E0106, format!("`{field}` is given twice"), Label::new(*at, "given again here"))
+                    .with_label(*first, "first given here")
+                    .with_help("keep one of the two")
+            }
             MissingField { at, kind, id, field, example } => Diagnostic::new(
                 &codes::E0107,
                 format!("{kind} {id} has no `{field}`"),
@@ -248,8 +190,10 @@ impl Report for SyntaxError {
             InvalidMarkup { at, problem, help } => {
                 Diagnostic::new(&codes::E0111, problem.clone(), Label::new(*at, "here")).with_help(help.clone())
             }
-            InvalidLanguage { at, found, problem } => Diagnostic::new(&codes::E0112, problem.clone(), Label::new(*at, format!("`{found}`")))
-                .with_help("a text block holds `en \"…\"` and `cy \"…\"`, each once"),
+            InvalidLanguage { at, found, problem } => {
+                Diagnostic::new(&codes::E0112, problem.clone(), Label::new(*at, format!("`{found}`")))
+                    .with_help("a text block holds `en \"…\"` and `cy \"…\"`, each once")
+            }
         }
     }
 }
@@ -265,52 +209,31 @@ fn join_or(items: &[&str]) -> String {
 /// Parses one file. `.yaml` files are not parsed here: they are targets, read by the checker.
 pub fn parse_file(project: &Project, id: FileId) -> (ParsedFile, Vec<SyntaxError>) {
     let file = project.file(id);
-    let mut parsed = ParsedFile {
-        file: id,
-        ast: ast::File::default(),
-        broken: Vec::new(),
-    };
+    let mut parsed = ParsedFile { file: id, ast: ast::File::default(), broken: Vec::new() };
     let mut errors = Vec::new();
     let at = |s: usize, e: usize| Span::new(id, s, e);
     match file.encoding_error {
         Some(EncodingError::NotUtf8 { offset }) => {
             // The text is a lossy copy; find where the bad byte landed in it.
-            let lossy = file
-                .text
-                .find('\u{FFFD}')
-                .unwrap_or(offset.min(file.text.len()));
-            errors.push(SyntaxError::NotUtf8 {
-                at: at(
-                    lossy,
-                    lossy + '\u{FFFD}'.len_utf8().min(file.text.len() - lossy),
-                ),
-            });
+            let lossy = file.text.find('\u{FFFD}').unwrap_or(offset.min(file.text.len()));
+            errors.push(SyntaxError::NotUtf8 { at: at(lossy, lossy + '\u{FFFD}'.len_utf8().min(file.text.len() - lossy)) });
             return (parsed, errors);
         }
         Some(EncodingError::Nul { offset }) => {
-            errors.push(SyntaxError::Nul {
-                at: at(offset, offset + 1),
-            });
+            errors.push(SyntaxError::Nul { at: at(offset, offset + 1) });
             return (parsed, errors);
         }
         None => {}
     }
     let text = file.text.as_str();
     if text.len() > MAX_FILE_BYTES {
-        errors.push(SyntaxError::TooLarge {
-            at: at(0, 0),
-            size: text.len(),
-        });
+        errors.push(SyntaxError::TooLarge { at: at(0, 0), size: text.len() });
         return (parsed, errors);
     }
     let mut start = 0;
     for (n, line) in text.split('\n').enumerate() {
         if line.len() > MAX_LINE_BYTES {
-            errors.push(SyntaxError::LineTooLong {
-                at: at(start, start + 1),
-                line: n + 1,
-                length: line.len(),
-            });
+            errors.push(SyntaxError::LineTooLong { at: at(start, start + 1), line: n + 1, length: line.len() });
         }
         start += line.len() + 1;
     }
@@ -325,10 +248,7 @@ pub fn parse_file(project: &Project, id: FileId) -> (ParsedFile, Vec<SyntaxError
     for chunk in chunks {
         if chunk.failed {
             if let Some((kind, id)) = &chunk.header {
-                parsed.broken.push(Broken {
-                    kind: kind.clone(),
-                    id: id.clone(),
-                });
+                parsed.broken.push(Broken { kind: kind.clone(), id: id.clone() });
             }
             continue;
         }
@@ -336,10 +256,7 @@ pub fn parse_file(project: &Project, id: FileId) -> (ParsedFile, Vec<SyntaxError
             Some(decl) => parsed.ast.declarations.push(decl),
             None => {
                 if let Some((kind, id)) = &chunk.header {
-                    parsed.broken.push(Broken {
-                        kind: kind.clone(),
-                        id: id.clone(),
-                    });
+                    parsed.broken.push(Broken { kind: kind.clone(), id: id.clone() });
                 }
             }
         }

@@ -69,8 +69,7 @@ pub fn parse(text: &str) -> Result<Prose, Vec<ProseError>> {
                 start: pos,
                 end: pos + 1,
                 problem: "this text's layout could not be read".into(),
-                help: "lists start with `- ` or `1. `; nested items are indented by two spaces"
-                    .into(),
+                help: "lists start with `- ` or `1. `; nested items are indented by two spaces".into(),
             }]);
         }
     };
@@ -78,12 +77,8 @@ pub fn parse(text: &str) -> Result<Prose, Vec<ProseError>> {
     let mut refs: Vec<(String, usize, usize)> = Vec::new();
     for block in root.into_inner() {
         match block.as_rule() {
-            Rule::paragraph => prose.blocks.push(Block::Paragraph {
-                content: lines(block, &mut refs, &mut errors),
-            }),
-            Rule::heading => prose.blocks.push(Block::Heading {
-                content: lines(block, &mut refs, &mut errors),
-            }),
+            Rule::paragraph => prose.blocks.push(Block::Paragraph { content: lines(block, &mut refs, &mut errors) }),
+            Rule::heading => prose.blocks.push(Block::Heading { content: lines(block, &mut refs, &mut errors) }),
             Rule::list => {
                 for list in list_items(block, &mut refs, &mut errors) {
                     prose.blocks.push(Block::List(list));
@@ -92,10 +87,7 @@ pub fn parse(text: &str) -> Result<Prose, Vec<ProseError>> {
             Rule::footnote_def => {
                 let span = block.as_span();
                 let mut inner = block.into_inner();
-                let label = inner
-                    .next()
-                    .map(|l| l.as_str().to_string())
-                    .unwrap_or_default();
+                let label = inner.next().map(|l| l.as_str().to_string()).unwrap_or_default();
                 if prose.footnotes.iter().any(|(l, _)| *l == label) {
                     errors.push(ProseError {
                         start: span.start(),
@@ -134,11 +126,7 @@ pub fn parse(text: &str) -> Result<Prose, Vec<ProseError>> {
 }
 
 /// The lines of a block, joined by single spaces.
-fn lines(
-    block: P,
-    refs: &mut Vec<(String, usize, usize)>,
-    errors: &mut Vec<ProseError>,
-) -> Vec<Inline> {
+fn lines(block: P, refs: &mut Vec<(String, usize, usize)>, errors: &mut Vec<ProseError>) -> Vec<Inline> {
     let mut out = Vec::new();
     for l in block.into_inner().filter(|p| p.as_rule() == Rule::line) {
         if !out.is_empty() {
@@ -149,31 +137,20 @@ fn lines(
     merge(out)
 }
 
-fn list_items(
-    list: P,
-    refs: &mut Vec<(String, usize, usize)>,
-    errors: &mut Vec<ProseError>,
-) -> Vec<List> {
+fn list_items(list: P, refs: &mut Vec<(String, usize, usize)>, errors: &mut Vec<ProseError>) -> Vec<List> {
     // Consecutive items with the same kind of marker form one list.
     let mut lists: Vec<List> = Vec::new();
     for item in list.into_inner() {
         let (ordered, li) = list_item(item, refs, errors);
         match lists.last_mut() {
             Some(l) if l.ordered == ordered => l.items.push(li),
-            _ => lists.push(List {
-                ordered,
-                items: vec![li],
-            }),
+            _ => lists.push(List { ordered, items: vec![li] }),
         }
     }
     lists
 }
 
-fn list_item(
-    item: P,
-    refs: &mut Vec<(String, usize, usize)>,
-    errors: &mut Vec<ProseError>,
-) -> (bool, ListItem) {
+fn list_item(item: P, refs: &mut Vec<(String, usize, usize)>, errors: &mut Vec<ProseError>) -> (bool, ListItem) {
     let mut ordered = false;
     let mut content = Vec::new();
     let mut children: Vec<List> = Vec::new();
@@ -191,23 +168,14 @@ fn list_item(
                     let (o, li) = list_item(sub, refs, errors);
                     match children.last_mut() {
                         Some(l) if l.ordered == o => l.items.push(li),
-                        _ => children.push(List {
-                            ordered: o,
-                            items: vec![li],
-                        }),
+                        _ => children.push(List { ordered: o, items: vec![li] }),
                     }
                 }
             }
             _ => {}
         }
     }
-    (
-        ordered,
-        ListItem {
-            content: merge(content),
-            children,
-        },
-    )
+    (ordered, ListItem { content: merge(content), children })
 }
 
 fn line(l: P, refs: &mut Vec<(String, usize, usize)>, errors: &mut Vec<ProseError>) -> Vec<Inline> {
@@ -215,23 +183,14 @@ fn line(l: P, refs: &mut Vec<(String, usize, usize)>, errors: &mut Vec<ProseErro
     for part in l.into_inner() {
         let span = part.as_span();
         match part.as_rule() {
-            Rule::text | Rule::lone => out.push(Inline::Text {
-                text: part.as_str().to_string(),
-            }),
-            Rule::escape => out.push(Inline::Text {
-                text: part.as_str()[1..].to_string(),
-            }),
-            Rule::strong => out.push(Inline::Strong {
-                text: part.into_inner().as_str().to_string(),
-            }),
+            Rule::text | Rule::lone => out.push(Inline::Text { text: part.as_str().to_string() }),
+            Rule::escape => out.push(Inline::Text { text: part.as_str()[1..].to_string() }),
+            Rule::strong => out.push(Inline::Strong { text: part.into_inner().as_str().to_string() }),
             Rule::link => {
                 let mut i = part.into_inner();
                 let text = i.next().map(|p| p.as_str().to_string()).unwrap_or_default();
                 let url = i.next().map(|p| p.as_str().to_string()).unwrap_or_default();
-                if !(url.starts_with("http://")
-                    || url.starts_with("https://")
-                    || url.starts_with("mailto:"))
-                {
+                if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with("mailto:")) {
                     errors.push(ProseError {
                         start: span.start(),
                         end: span.end(),
@@ -275,9 +234,7 @@ pub fn plain(prose: &Prose) -> String {
     fn inl(out: &mut String, is: &[Inline]) {
         for i in is {
             match i {
-                Inline::Text { text } | Inline::Strong { text } | Inline::Link { text, .. } => {
-                    out.push_str(text)
-                }
+                Inline::Text { text } | Inline::Strong { text } | Inline::Link { text, .. } => out.push_str(text),
                 Inline::FootnoteRef { .. } => {}
             }
             out.push(' ');
@@ -310,16 +267,10 @@ mod tests {
 
     #[test]
     fn paragraphs_lists_and_footnotes() {
-        let p = parse("First line\ncarries on.\n\n- one\n- two\n  - nested\n1. first\n\nSee [here](https://x.test)[^a].\n\n[^a]: A note.").unwrap();
+        let p = parse("First line\ncarries on.\n\n- one\n- two\n  - nested\n1. first\n\nSee [here](https://x.test)[^a].\n\n[^a]: A note.")
+            .unwrap();
         assert_eq!(p.blocks.len(), 4);
-        assert_eq!(
-            p.blocks[0],
-            Block::Paragraph {
-                content: vec![Inline::Text {
-                    text: "First line carries on.".into()
-                }]
-            }
-        );
+        assert_eq!(p.blocks[0], Block::Paragraph { content: vec![Inline::Text { text: "First line carries on.".into() }] });
         match &p.blocks[1] {
             Block::List(l) => {
                 assert!(!l.ordered);
@@ -328,10 +279,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(
-            &p.blocks[2],
-            Block::List(List { ordered: true, .. })
-        ));
+        assert!(matches!(&p.blocks[2], Block::List(List { ordered: true, .. })));
         assert_eq!(p.footnotes.len(), 1);
     }
 

@@ -27,15 +27,7 @@ pub struct Chunk {
 }
 
 pub fn split(file: FileId, text: &str) -> (Vec<Chunk>, Vec<SyntaxError>) {
-    Splitter {
-        file,
-        text,
-        bytes: text.as_bytes(),
-        i: 0,
-        chunks: Vec::new(),
-        errors: Vec::new(),
-    }
-    .run()
+    Splitter { file, text, bytes: text.as_bytes(), i: 0, chunks: Vec::new(), errors: Vec::new() }.run()
 }
 
 struct Splitter<'a> {
@@ -58,9 +50,7 @@ impl<'a> Splitter<'a> {
                 b' ' | b'\t' | b'\r' | b'\n' => self.i += 1,
                 b'/' if self.peek(1) == Some(b'/') => self.skip_comment(),
                 b'}' => {
-                    self.errors.push(SyntaxError::UnmatchedClose {
-                        at: self.span(self.i, self.i + 1),
-                    });
+                    self.errors.push(SyntaxError::UnmatchedClose { at: self.span(self.i, self.i + 1) });
                     self.i += 1;
                 }
                 _ if self.text[self.i..].starts_with('\u{FEFF}') => self.i += 3,
@@ -82,17 +72,14 @@ impl<'a> Splitter<'a> {
 
     /// `kind id {` on one line, with the kind a declaration keyword.
     fn header_at(&self, at: usize) -> Option<(String, String)> {
-        let line_end = self.text[at..]
-            .find('\n')
-            .map_or(self.text.len(), |n| at + n);
+        let line_end = self.text[at..].find('\n').map_or(self.text.len(), |n| at + n);
         let line = &self.text[at..line_end];
         let mut words = line.split_whitespace();
         let kind = words.next()?;
         let id = words.next()?;
         let brace = words.next().map(|w| w.starts_with('{')).unwrap_or(false) || id.ends_with('{');
         let id = id.trim_end_matches('{');
-        (DECLARATION_KINDS.contains(&kind) && brace && !id.is_empty())
-            .then(|| (kind.to_string(), id.to_string()))
+        (DECLARATION_KINDS.contains(&kind) && brace && !id.is_empty()).then(|| (kind.to_string(), id.to_string()))
     }
 
     /// Reads one declaration, from its first character to its closing `}`.
@@ -130,10 +117,7 @@ impl<'a> Splitter<'a> {
                     // A declaration keyword at the start of a line while braces are still
                     // open: the declaration above was never closed. Stop it here so the next
                     // one is read on its own.
-                    if let Some(next) = self
-                        .header_at(self.i)
-                        .filter(|_| !self.text[self.i..].starts_with([' ', '\t']))
-                    {
+                    if let Some(next) = self.header_at(self.i).filter(|_| !self.text[self.i..].starts_with([' ', '\t'])) {
                         let end = self.text[..self.i].trim_end().len();
                         self.errors.push(SyntaxError::UnclosedBlock {
                             header: header.clone(),
@@ -154,10 +138,7 @@ impl<'a> Splitter<'a> {
                 b'{' | b'(' | b'[' => {
                     stack.push(self.i);
                     if stack.len() > MAX_DEPTH && !too_deep_reported {
-                        self.errors.push(SyntaxError::TooDeep {
-                            at: self.span(self.i, self.i + 1),
-                            limit: MAX_DEPTH,
-                        });
+                        self.errors.push(SyntaxError::TooDeep { at: self.span(self.i, self.i + 1), limit: MAX_DEPTH });
                         too_deep_reported = true;
                         failed = true;
                     }
@@ -166,9 +147,7 @@ impl<'a> Splitter<'a> {
                 b'}' | b')' | b']' => {
                     self.i += 1;
                     if stack.pop().is_none() {
-                        self.errors.push(SyntaxError::UnmatchedClose {
-                            at: self.span(self.i - 1, self.i),
-                        });
+                        self.errors.push(SyntaxError::UnmatchedClose { at: self.span(self.i - 1, self.i) });
                         failed = true;
                     }
                     if stack.is_empty() && b == b'}' {
@@ -178,12 +157,7 @@ impl<'a> Splitter<'a> {
                 _ => self.i += 1,
             }
         }
-        self.chunks.push(Chunk {
-            start,
-            end: self.i,
-            failed,
-            header,
-        });
+        self.chunks.push(Chunk { start, end: self.i, failed, header });
     }
 
     /// Skips a text in quotes. Returns false (after reporting) if it is not closed.
@@ -196,10 +170,7 @@ impl<'a> Splitter<'a> {
                     true
                 }
                 None => {
-                    self.errors.push(SyntaxError::UnclosedText {
-                        open: self.span(open, open + 3),
-                        triple: true,
-                    });
+                    self.errors.push(SyntaxError::UnclosedText { open: self.span(open, open + 3), triple: true });
                     self.i = self.bytes.len();
                     false
                 }
@@ -218,10 +189,7 @@ impl<'a> Splitter<'a> {
                 }
             }
             self.i = self.i.min(self.bytes.len());
-            self.errors.push(SyntaxError::UnclosedText {
-                open: self.span(open, open + 1),
-                triple: false,
-            });
+            self.errors.push(SyntaxError::UnclosedText { open: self.span(open, open + 1), triple: false });
             false
         }
     }

@@ -17,10 +17,7 @@ pub fn digest(english: &str) -> String {
 
 /// A `"…"` literal's content (without quotes), with `\"` and `\\` unescaped. `base` is the
 /// file offset of the content. On a bad escape, returns its offset in the file.
-pub fn unescape(
-    content: &str,
-    base: usize,
-) -> Result<(String, Vec<(usize, usize)>), (usize, char)> {
+pub fn unescape(content: &str, base: usize) -> Result<(String, Vec<(usize, usize)>), (usize, char)> {
     let mut out = String::with_capacity(content.len());
     let mut chars = content.char_indices();
     while let Some((i, c)) = chars.next() {
@@ -66,11 +63,7 @@ pub fn dedent(content: &str, base: usize) -> (String, Vec<(usize, usize)>) {
         if i > 0 {
             out.push('\n');
         }
-        let cut = if line.trim().is_empty() {
-            line.len()
-        } else {
-            indent.min(line.len())
-        };
+        let cut = if line.trim().is_empty() { line.len() } else { indent.min(line.len()) };
         map.push((out.len(), start + cut));
         out.push_str(&line[cut..]);
     }

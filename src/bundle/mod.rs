@@ -1,0 +1,496 @@
+//! The JSON rule bundle, for the systems that consume the policy: its format (the types
+//! below, from which the JSON Schemas are generated), a reader that checks the format
+//! version, and the reference evaluator ("what does the guidance say for this offender?").
+//!
+//! This module is the consumer's side and stands alone: it reads only the bundle, never the
+//! compiler's model, so another Rust system can use it as a library. docs/bundle.md
+//! describes the format for consumers in other languages.
+
+pub mod eval;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The bundle format's version. A consumer accepts any version with the same major number;
+/// a change that could break a consumer bumps the major.
+pub const FORMAT_VERSION: &str = "1.0.0";
+pub const FORMAT_MAJOR: u64 = 1;
+
+/// The files of a bundle, in the order the manifest lists them.
+pub const FILES: &[&str] = &[
+    "attributes.json",
+    "bands.json",
+    "establishments.json",
+    "intentions.json",
+    "partners.json",
+    "requirements.json",
+    "rules.json",
+    "services.json",
+];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub en: String,
+    pub cy: String,
+}
+
+/// Where an item is declared in the policy sources.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub file: String,
+    pub line: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileDigest {
+    pub path: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    /// First day, `YYYY-MM-DD`.
+    pub start: String,
+    /// Last day, included.
+    pub end: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentInfo {
+    pub id: String,
+    pub title: Text,
+    pub commissioner: String,
+    pub period: Period,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Compiler {
+    pub name: String,
+    pub version: String,
+}
+
+/// `manifest.json`: what the bundle is and the digest of everything it was made from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Semantic version of the bundle format (see docs/bundle.md).
+    pub format_version: String,
+    pub document: DocumentInfo,
+    pub compiler: Compiler,
+    /// The git commit of the sources, when they were built from a git checkout.
+    pub git_revision: Option<String>,
+    /// Seconds since the epoch, only when SOURCE_DATE_EPOCH was set for the build.
+    pub built_at: Option<u64>,
+    /// SHA-256 of every source file, by path.
+    pub sources: Vec<FileDigest>,
+    /// SHA-256 of every other file of the bundle, by path relative to the bundle.
+    pub files: Vec<FileDigest>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Setting {
+    Custody,
+    Community,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Nation {
+    England,
+    Wales,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Sector {
+    Public,
+    Private,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Intention {
+    pub id: String,
+    pub label: String,
+    /// The overarching intention, for a specific one.
+    pub under: Option<String>,
+    pub theme: Option<String>,
+    pub setting: Option<Setting>,
+    pub applies: Vec<Nation>,
+    pub partners: Vec<String>,
+    pub title: Text,
+    pub measured_by: Vec<String>,
+    /// Why no requirement measures it.
+    pub unmeasured: Option<Text>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Intentions {
+    pub intentions: Vec<Intention>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Partner {
+    pub id: String,
+    pub name: Text,
+    pub short: Option<Text>,
+    pub kind: String,
+    pub applies: Vec<Nation>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Partners {
+    pub partners: Vec<Partner>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    /// percent, count, rate, days, score, rating or fixed.
+    pub kind: String,
+    /// For ratings, the scale as `[min, max]`.
+    pub scale: Option<[f64; 2]>,
+    /// at_least, at_most, below or exactly; absent for fixed measures.
+    pub direction: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    pub id: String,
+    pub setting: Setting,
+    pub heading: String,
+    pub outcomes: Text,
+    /// The measure, with `{target}` where the negotiated value goes.
+    pub measure: Text,
+    pub target: Target,
+    pub driver: Text,
+    pub sectors: Vec<Sector>,
+    pub applies: Vec<Nation>,
+    pub part_of: Option<String>,
+    /// The intentions it measures.
+    pub measures: Vec<String>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Requirements {
+    pub requirements: Vec<Requirement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub id: String,
+    pub name: Text,
+    pub short: Option<Text>,
+    pub kind: String,
+    /// The class of services it belongs to.
+    pub within: Option<String>,
+    /// Number of sessions as `[min, max]`; `max` is null when there is no upper limit.
+    pub sessions: Option<(u64, Option<u64>)>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Services {
+    pub services: Vec<Service>,
+}
+
+/// The values an attribute takes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Domain {
+    /// Whole numbers from `min` to `max`, both included.
+    Number {
+        min: i64,
+        max: i64,
+    },
+    /// Ordered levels, lowest first.
+    Level {
+        values: Vec<String>,
+    },
+    Option {
+        values: Vec<String>,
+    },
+    YesNo,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attribute {
+    pub id: String,
+    pub name: Text,
+    pub domain: Domain,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attributes {
+    pub attributes: Vec<Attribute>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    pub id: String,
+    pub min: i64,
+    pub max: i64,
+    pub title: Text,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BandSet {
+    pub id: String,
+    pub attribute: String,
+    pub title: Text,
+    /// Sorted by `min`; together they cover the attribute's values exactly once.
+    pub bands: Vec<Band>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Bands {
+    pub band_sets: Vec<BandSet>,
+}
+
+/// A value of an attribute: a whole number, yes/no, or a level or option name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Value {
+    Number(i64),
+    Bool(bool),
+    Word(String),
+}
+
+/// A condition on an offender, as structured data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Condition {
+    /// Every part holds (an empty list always holds).
+    All(Vec<Condition>),
+    /// At least one part holds.
+    Any(Vec<Condition>),
+    Not(Box<Condition>),
+    /// `attribute op value`; `<`, `>` and the like follow a level attribute's order.
+    Compare {
+        attribute: String,
+        op: String,
+        value: Value,
+    },
+    OneOf {
+        attribute: String,
+        values: Vec<Value>,
+    },
+    /// Whole numbers from `min` to `max`, both included.
+    Between {
+        attribute: String,
+        min: i64,
+        max: i64,
+    },
+    /// A yes/no attribute is yes.
+    Is {
+        attribute: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Stable id: the targeting id, the scope names and the item number.
+    pub id: String,
+    pub targeting: String,
+    /// invest, avoid or note.
+    pub verb: String,
+    pub number: Option<u32>,
+    /// The service (or class of services) the rule is about.
+    pub service: Option<String>,
+    /// When the rule applies, with its scopes and bands folded in.
+    pub condition: Condition,
+    /// The session class the rule is about, as `[min, max]` (`max` null: no limit).
+    pub sessions: Option<(u64, Option<u64>)>,
+    pub examples: Vec<String>,
+    pub text: Option<Text>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Targeting {
+    pub id: String,
+    /// The intention the guidance belongs to.
+    pub under: Option<String>,
+    pub part: Option<String>,
+    pub title: Text,
+    pub bands: Option<String>,
+    /// Guidance this one wins over when both decide about one service.
+    pub overrides: Vec<String>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    pub targeting: Vec<Targeting>,
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetValue {
+    pub requirement: String,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Establishment {
+    pub id: String,
+    pub name: Text,
+    pub setting: Setting,
+    pub sector: Sector,
+    pub nation: Nation,
+    /// True when the targets are illustrative values, not negotiated figures.
+    pub illustrative: bool,
+    pub targets: Vec<TargetValue>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Establishments {
+    pub establishments: Vec<Establishment>,
+}
+
+/// The JSON Schema (draft 2020-12) of each bundle file, by file name.
+pub fn schemas() -> BTreeMap<&'static str, serde_json::Value> {
+    let mut m = BTreeMap::new();
+    m.insert("manifest.json", serde_json::to_value(schemars::schema_for!(Manifest)).unwrap_or_default());
+    m.insert("attributes.json", serde_json::to_value(schemars::schema_for!(Attributes)).unwrap_or_default());
+    m.insert("bands.json", serde_json::to_value(schemars::schema_for!(Bands)).unwrap_or_default());
+    m.insert("establishments.json", serde_json::to_value(schemars::schema_for!(Establishments)).unwrap_or_default());
+    m.insert("intentions.json", serde_json::to_value(schemars::schema_for!(Intentions)).unwrap_or_default());
+    m.insert("partners.json", serde_json::to_value(schemars::schema_for!(Partners)).unwrap_or_default());
+    m.insert("requirements.json", serde_json::to_value(schemars::schema_for!(Requirements)).unwrap_or_default());
+    m.insert("rules.json", serde_json::to_value(schemars::schema_for!(Rules)).unwrap_or_default());
+    m.insert("services.json", serde_json::to_value(schemars::schema_for!(Services)).unwrap_or_default());
+    m
+}
+
+/// A whole bundle, read from its files.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub manifest: Manifest,
+    pub intentions: Intentions,
+    pub partners: Partners,
+    pub requirements: Requirements,
+    pub services: Services,
+    pub attributes: Attributes,
+    pub bands: Bands,
+    pub rules: Rules,
+    pub establishments: Establishments,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReadError {
+    Missing(String),
+    Invalid {
+        file: String,
+        problem: String,
+    },
+    /// The bundle was written in a format this reader does not understand.
+    Version {
+        found: String,
+        supported: String,
+    },
+    Digest {
+        file: String,
+    },
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Missing(file) => write!(f, "the bundle has no {file}"),
+            ReadError::Invalid { file, problem } => write!(f, "{file} is not a valid bundle file: {problem}"),
+            ReadError::Version { found, supported } => {
+                write!(f, "error[E0704]: the bundle's format version is {found}; this reader understands {supported}.x")
+            }
+            ReadError::Digest { file } => {
+                write!(f, "{file} does not match the digest in manifest.json: the bundle was changed after it was built")
+            }
+        }
+    }
+}
+
+impl Bundle {
+    /// Reads a bundle from its files' contents (`get` returns a file's bytes by name), checks
+    /// the format version first and every file's digest against the manifest.
+    pub fn read(get: impl Fn(&str) -> Option<Vec<u8>>) -> Result<Bundle, ReadError> {
+        let raw = get("manifest.json").ok_or_else(|| ReadError::Missing("manifest.json".into()))?;
+        // The version is read before anything else, so a future format fails with a clear
+        // message and not with a confusing field error.
+        let value: serde_json::Value =
+            serde_json::from_slice(&raw).map_err(|e| ReadError::Invalid { file: "manifest.json".into(), problem: e.to_string() })?;
+        let found = value.get("format_version").and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let major = found.split('.').next().and_then(|m| m.parse::<u64>().ok());
+        if major != Some(FORMAT_MAJOR) {
+            return Err(ReadError::Version { found, supported: FORMAT_MAJOR.to_string() });
+        }
+        let manifest: Manifest =
+            serde_json::from_value(value).map_err(|e| ReadError::Invalid { file: "manifest.json".into(), problem: e.to_string() })?;
+        let mut files: BTreeMap<&str, Vec<u8>> = BTreeMap::new();
+        for name in FILES {
+            let bytes = get(name).ok_or_else(|| ReadError::Missing(name.to_string()))?;
+            if let Some(d) = manifest.files.iter().find(|d| d.path == *name) {
+                if sha256_hex(&bytes) != d.sha256 {
+                    return Err(ReadError::Digest { file: name.to_string() });
+                }
+            }
+            files.insert(name, bytes);
+        }
+        fn parse<T: serde::de::DeserializeOwned>(files: &BTreeMap<&str, Vec<u8>>, name: &str) -> Result<T, ReadError> {
+            serde_json::from_slice(&files[name]).map_err(|e| ReadError::Invalid { file: name.to_string(), problem: e.to_string() })
+        }
+        Ok(Bundle {
+            intentions: parse(&files, "intentions.json")?,
+            partners: parse(&files, "partners.json")?,
+            requirements: parse(&files, "requirements.json")?,
+            services: parse(&files, "services.json")?,
+            attributes: parse(&files, "attributes.json")?,
+            bands: parse(&files, "bands.json")?,
+            rules: parse(&files, "rules.json")?,
+            establishments: parse(&files, "establishments.json")?,
+            manifest,
+        })
+    }
+
+    /// Reads a bundle from a folder.
+    pub fn read_dir(dir: &std::path::Path) -> Result<Bundle, ReadError> {
+        Bundle::read(|name| std::fs::read(dir.join(name)).ok())
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
