@@ -789,7 +789,8 @@ impl<'a, 'e> Fields<'a, 'e> {
     fn finish(self) -> bool {
         for f in &self.fields {
             let suggestion = suggest(&f.name, &self.allowed);
-            self.cx.errors.push(SyntaxError::UnknownField { at: f.name_span, field: f.name.clone(), kind: self.kind.clone(), suggestion });
+            let kind = format!("{} {}", self.kind, self.id);
+            self.cx.errors.push(SyntaxError::UnknownField { at: f.name_span, field: f.name.clone(), kind, suggestion });
         }
         !self.failed
     }

@@ -1,0 +1,151 @@
+//! The command line as a user meets it: exit codes, output formats, streams.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn intentc(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_intentc")).args(args).current_dir(dir).env_remove("NO_COLOR").output().expect("intentc runs")
+}
+
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let prelude = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prelude.intent")).unwrap();
+    std::fs::create_dir_all(dir.path().join("intentions")).unwrap();
+    std::fs::write(dir.path().join("intentions/00-prelude.intent"), prelude).unwrap();
+    for (path, text) in files {
+        let p = dir.path().join("intentions").join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    // Stamp the Welsh, as a translator would, so the cases see only the mistakes they make.
+    if !files.is_empty() {
+        intentc(&["welsh", "stamp", "intentions"], dir.path());
+    }
+    dir
+}
+
+const BROKEN: &str = "intention 1 {\n  title { en \"A\" cy \"B\" }\n  titel { en \"x\" cy \"y\" }\n}\nbands b {\n  attribute nothing\n  title { en \"B\" cy \"B\" }\n}\n";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_corpus_checks_clean_and_strict() {
+    let out = intentc(&["check", "--strict", "intentions"], &repo());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("0 errors, 0 warnings"), "{stderr}");
+    assert!(out.stdout.is_empty(), "diagnostics go to stderr, not stdout");
+}
+
+#[test]
+fn errors_exit_1_and_usage_problems_exit_2() {
+    let dir = project(&[("a.intent", BROKEN)]);
+    assert_eq!(intentc(&["check"], dir.path()).status.code(), Some(1));
+    assert_eq!(intentc(&["check", "no-such-folder"], dir.path()).status.code(), Some(2));
+    assert_eq!(intentc(&["check", "--format", "xml"], dir.path()).status.code(), Some(2));
+    assert_eq!(intentc(&["frobnicate"], dir.path()).status.code(), Some(2));
+    let clean = project(&[]);
+    assert_eq!(intentc(&["check"], clean.path()).status.code(), Some(0));
+}
+
+#[test]
+fn short_format_is_one_line_per_diagnostic_with_position_and_code() {
+    let dir = project(&[("a.intent", BROKEN)]);
+    let out = intentc(&["check", "--format", "short"], dir.path());
+    let text = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].starts_with("intentions/a.intent:3:3: error[E0105]: "), "{text}");
+    assert!(lines[1].starts_with("intentions/a.intent:6:13: error[E0202]: "), "{text}");
+}
+
+#[test]
+fn json_sarif_and_github_formats() {
+    let dir = project(&[("a.intent", BROKEN)]);
+    let json: serde_json::Value = serde_json::from_slice(&intentc(&["check", "--format", "json"], dir.path()).stderr).unwrap();
+    assert_eq!(json["errors"], 2);
+    let first = &json["diagnostics"][0];
+    assert_eq!(first["code"], "E0105");
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["line"], 3);
+    assert_eq!(first["column"], 3);
+    assert!(first["help"].as_str().unwrap().contains("title"));
+    assert_eq!(first["span"]["end"].as_u64().unwrap() - first["span"]["start"].as_u64().unwrap(), 5);
+
+    let sarif: serde_json::Value = serde_json::from_slice(&intentc(&["check", "--format", "sarif"], dir.path()).stderr).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results[0]["ruleId"], "E0105");
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let index = results[0]["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[index]["id"], "E0105");
+    assert_eq!(results[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 3);
+
+    let gh = String::from_utf8(intentc(&["check", "--format", "github"], dir.path()).stderr).unwrap();
+    assert!(gh.lines().next().unwrap().starts_with("::error file=intentions/a.intent,line=3,col=3,"), "{gh}");
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let dir = project(&[("a.intent", BROKEN)]);
+    let plain = intentc(&["check"], dir.path());
+    assert!(!plain.stderr.contains(&0x1b), "no escape codes when stderr is not a terminal");
+    let forced = intentc(&["check", "--color", "always"], dir.path());
+    assert!(forced.stderr.contains(&0x1b));
+    let human = String::from_utf8_lossy(&plain.stderr);
+    assert!(human.contains("did you mean `title`?"), "{human}");
+    assert!(human.contains("intentions/a.intent:3:3"), "{human}");
+}
+
+#[test]
+fn deny_warnings_turns_warnings_into_errors() {
+    let dir = project(&[("a.intent", "theme t { title { en \"Only English\" } }\n")]);
+    assert_eq!(intentc(&["check"], dir.path()).status.code(), Some(0));
+    assert_eq!(intentc(&["check", "--strict"], dir.path()).status.code(), Some(1));
+    assert_eq!(intentc(&["check", "--deny", "warnings"], dir.path()).status.code(), Some(1));
+}
+
+#[test]
+fn explain_prints_a_page_and_rejects_unknown_codes() {
+    let out = intentc(&["explain", "E0401"], &repo());
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.starts_with("# E0401"), "{page}");
+    assert!(page.contains("## Wrong") && page.contains("## Right"));
+    assert_eq!(intentc(&["explain", "E9999"], &repo()).status.code(), Some(2));
+    let list = String::from_utf8(intentc(&["explain", "--list"], &repo()).stdout).unwrap();
+    assert_eq!(list.lines().count(), intentc::diagnostics::registry::ALL.len());
+}
+
+#[test]
+fn hostile_inputs_get_diagnostics_quickly() {
+    let nested = format!("targeting t {{\n  title {{ en \"t\" cy \"t\" }}\n  when {}ogrs3 > 1{} {{ note 1 }}\n}}\n", "(\n".repeat(100_000), ")\n".repeat(100_000));
+    let braces = "{".repeat(100_000);
+    let long_line = format!("section s {{ title {{ en \"{}\" cy \"x\" }} }}\n", "a".repeat(10_000_000));
+    let not_chain = format!("targeting t {{\n  title {{ en \"t\" cy \"t\" }}\n  when {}x {{ note 1 }}\n}}\n", "not ".repeat(20_000));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("nested.intent", nested.into_bytes(), "E0004"),
+        ("braces.intent", braces.into_bytes(), "E0004"),
+        // A 10 MB line is also a file over the size limit, which is checked first.
+        ("long.intent", long_line.into_bytes(), "E0002"),
+        ("long_line.intent", format!("section s {{ title {{ en \"{}\" cy \"x\" }} }}\n", "a".repeat(1_000_000)).into_bytes(), "E0003"),
+        ("latin1.intent", b"section s { title { en \"caf\xe9\" } }".to_vec(), "E0001"),
+        ("nul.intent", b"section s {\0}".to_vec(), "E0001"),
+        ("empty.intent", Vec::new(), "W0006"),
+        ("nots.intent", not_chain.into_bytes(), "E0202"),
+    ];
+    for (name, bytes, code) in cases {
+        let dir = project(&[]);
+        std::fs::write(dir.path().join("intentions").join(name), &bytes).unwrap();
+        let started = std::time::Instant::now();
+        let out = intentc(&["check", "--format", "short"], dir.path());
+        let elapsed = started.elapsed();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.code().is_some(), "{name}: killed by a signal (crash or stack overflow)");
+        assert!(stderr.contains(code), "{name}: expected {code} in:\n{}", &stderr[..stderr.len().min(2000)]);
+        // Not a timing assertion of speed: a guard that the input cannot hang the parser.
+        assert!(elapsed.as_secs() < 30, "{name} took {elapsed:?}");
+    }
+}
