@@ -121,7 +121,11 @@ fn explain_prints_a_page_and_rejects_unknown_codes() {
 
 #[test]
 fn hostile_inputs_get_diagnostics_quickly() {
-    let nested = format!("targeting t {{\n  title {{ en \"t\" cy \"t\" }}\n  when {}ogrs3 > 1{} {{ note 1 }}\n}}\n", "(\n".repeat(100_000), ")\n".repeat(100_000));
+    let nested = format!(
+        "targeting t {{\n  title {{ en \"t\" cy \"t\" }}\n  when {}ogrs3 > 1{} {{ note 1 }}\n}}\n",
+        "(\n".repeat(100_000),
+        ")\n".repeat(100_000)
+    );
     let braces = "{".repeat(100_000);
     let long_line = format!("section s {{ title {{ en \"{}\" cy \"x\" }} }}\n", "a".repeat(10_000_000));
     let not_chain = format!("targeting t {{\n  title {{ en \"t\" cy \"t\" }}\n  when {}x {{ note 1 }}\n}}\n", "not ".repeat(20_000));

@@ -93,6 +93,11 @@ fn every_code_has_a_page_whose_examples_hold() {
         if code.id.starts_with("E07") {
             continue;
         }
+        // The input guards need inputs no page can hold (a NUL byte, 8 MiB, a 100,000-byte
+        // line, a runaway parse); tests/cli.rs feeds those to the binary.
+        if matches!(code.id, "E0001" | "E0002" | "E0003" | "E0005") {
+            continue;
+        }
         let stamp = !matches!(code.id, "W0602" | "W0603");
         let (w, r) = (blocks(wrong), blocks(right));
         if w.is_empty() || r.is_empty() {

@@ -153,6 +153,8 @@ impl<'b> Evaluator<'b> {
                 "no" | "false" => Ok(Value::Bool(false)),
                 _ => Err(wrong()),
             },
+            // A number for a level or option is the wrong type, whichever way it was given.
+            _ if raw.trim().parse::<f64>().is_ok() => Err(wrong()),
             _ => self.validate(attribute, Value::Word(raw.trim().to_string())),
         }
     }

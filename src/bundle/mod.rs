@@ -442,6 +442,13 @@ impl std::fmt::Display for ReadError {
     }
 }
 
+impl ReadError {
+    /// The diagnostic code, where the problem has one.
+    pub fn code(&self) -> Option<&'static str> {
+        matches!(self, ReadError::Version { .. }).then_some("E0704")
+    }
+}
+
 impl Bundle {
     /// Reads a bundle from its files' contents (`get` returns a file's bytes by name), checks
     /// the format version first and every file's digest against the manifest.

@@ -66,6 +66,7 @@ pub enum CheckError {
     TargetsNotFound {
         at: Span,
         path: String,
+        suggestion: Option<String>,
     },
     BandOverlap {
         first: String,
@@ -155,6 +156,7 @@ pub enum CheckError {
         at: Span,
         field: &'static str,
         decl: String,
+        plain: bool,
     },
     StaleWelsh {
         at: Span,
@@ -259,9 +261,12 @@ impl Report for CheckError {
                 Diagnostic::new(&codes::E0306, format!("this targets file is not valid: {problem}"), Label::new(*at, "here"))
                     .with_help(help.clone())
             }
-            TargetsNotFound { at, path } => {
+            TargetsNotFound { at, path, suggestion } => {
                 Diagnostic::new(&codes::E0307, format!("the targets file `{path}` is not in the project"), Label::new(*at, "named here"))
-                    .with_help("the path is relative to the .intent file that names it; check the spelling and the folder")
+                    .with_help(match suggestion {
+                        Some(s) => format!("did you mean `{s}`? (paths are relative to the .intent file that names them)"),
+                        None => "the path is relative to the .intent file that names it; check the spelling and the folder".to_string(),
+                    })
             }
             BandOverlap { first, second, from, to, at, other } => Diagnostic::new(
                 &codes::E0401,
@@ -342,7 +347,7 @@ impl Report for CheckError {
             }
             SessionMismatch { rule, at, service, service_at, service_sessions, rule_sessions } => Diagnostic::new(
                 &codes::E0505,
-                format!("rule {rule} is about programmes of {rule_sessions} sessions, but {service} has {service_sessions}"),
+                format!("rule {rule} is about programmes of {rule_sessions} sessions, but {service} has {service_sessions} sessions"),
                 Label::new(*at, format!("{rule_sessions} sessions")),
             )
             .with_label(*service_at, format!("{service}: {service_sessions} sessions"))
@@ -358,9 +363,14 @@ impl Report for CheckError {
                     .with_label(*first, "the first rule with that id")
                     .with_help("give each rule in a scope its own number")
             }
-            MissingWelsh { at, field, decl } => {
-                Diagnostic::new(&codes::W0601, format!("the {field} of {decl} has no Welsh"), Label::new(*at, "English only"))
-                    .with_help("add `cy \"…\"` beside the English; the Welsh edition needs every text")
+            MissingWelsh { at, field, decl, plain } => {
+                Diagnostic::new(&codes::W0601, format!("the {field} of {decl} has no Welsh"), Label::new(*at, "English only")).with_help(
+                    if *plain {
+                        format!("write the {field} with both languages: `{field} {{ en \"…\" cy \"…\" }}`")
+                    } else {
+                        "add `cy \"…\"` beside the English; the Welsh edition needs every text".to_string()
+                    },
+                )
             }
             StaleWelsh { at, english, field, decl, recorded, current } => Diagnostic::new(
                 &codes::W0602,
@@ -377,7 +387,7 @@ impl Report for CheckError {
             .with_help(format!("once the Welsh is checked, run `intentc welsh stamp` on the file (it writes `cy@{digest}`)")),
             LanguageMismatch { at, english, field, decl, what } => Diagnostic::new(
                 &codes::E0604,
-                format!("the English and Welsh {field} of {decl} differ: {what}"),
+                format!("the {field} of {decl} differs between the languages: {what}"),
                 Label::new(*at, "the Welsh"),
             )
             .with_label(*english, "the English")
@@ -398,10 +408,12 @@ impl Report for CheckError {
                 format!("intention {intention} applies in {nation}, but {partner} does not work there"),
                 Label::new(*at, format!("{partner} is not a partner in {nation}")),
             )
-            .with_label(*partner_at, format!("{partner} applies only where declared here"))
-            .with_help(format!(
-                "limit the intention with `applies` or name a partner that works in {nation} (in Wales, often the Welsh Government)"
-            )),
+            .with_label(*partner_at, format!("the nations {partner} works in"))
+            .with_help(if *nation == "Wales" {
+                format!("in Wales, name the devolved body (often `welsh_government`), or limit the intention with `applies england`")
+            } else {
+                format!("name a partner that works in England, or limit the intention with `applies wales`")
+            }),
             SettingMismatch { intention, requirement, at, requirement_at, intention_setting, requirement_setting } => Diagnostic::new(
                 &codes::E0802,
                 format!("{requirement} is a {requirement_setting} requirement, but intention {intention} is about {intention_setting}"),

@@ -223,6 +223,12 @@ impl<'a> Flatten<'a, '_> {
                             path.push(name.clone());
                             scope_name = name;
                             band_ids = ids.iter().map(|i| i.name.clone()).collect();
+                            // An unknown band is the resolver's to report; the rules in its
+                            // scope are then not analysed (they would look unreachable).
+                            let all_known = self.bands.is_some_and(|b| ids.iter().all(|i| b.bands.iter().any(|x| x.id.name == i.name)));
+                            if !all_known {
+                                conds = None;
+                            }
                             if let (Some(b), Some(v)) = (self.bands, conds.as_mut()) {
                                 let ranges: Vec<Cond> = ids
                                     .iter()

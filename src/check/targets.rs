@@ -197,7 +197,16 @@ pub fn check(project: &Project, symbols: &Symbols, errors: &mut Vec<CheckError>)
         let Some(path) = &est.targets else { continue };
         let full = resolve_path(project, d.span.file, &path.node);
         let Some(file) = project.find(&full) else {
-            errors.push(CheckError::TargetsNotFound { at: path.span, path: path.node.clone() });
+            let name = full.rsplit('/').next().unwrap_or("");
+            let candidates: Vec<&str> =
+                project.files.iter().filter(|f| f.kind == crate::source::FileKind::Yaml).map(|f| f.path.as_str()).collect();
+            let by_name: Vec<&str> = candidates.iter().copied().filter(|p| p.rsplit('/').next() == Some(name)).collect();
+            let suggestion = by_name
+                .first()
+                .map(|p| p.to_string())
+                .or_else(|| suggest(&full, &candidates))
+                .map(|p| relative_to(project, d.span.file, &p));
+            errors.push(CheckError::TargetsNotFound { at: path.span, path: path.node.clone(), suggestion });
             continue;
         };
         let targets = match read(project, file.id) {
@@ -208,11 +217,20 @@ pub fn check(project: &Project, symbols: &Symbols, errors: &mut Vec<CheckError>)
             }
         };
         let name = d.id.name.clone();
+        // A mistyped id (`CU0003`) explains the missing value for the id it resembles.
+        let mut explained: Vec<String> = Vec::new();
         for (id, (value, span)) in &targets.values {
+            if symbols.broken.contains(id) {
+                // Declared, but broken: its own mistake is reported where it is written.
+                continue;
+            }
             let Some(req_decl) = symbols.get(id).filter(|r| matches!(r.body, Body::Requirement(_))) else {
                 let ids: Vec<&str> = requirements.iter().map(|r| r.id.name.as_str()).collect();
                 let help = match suggest(id, &ids) {
-                    Some(s) => format!("did you mean `{s}`?"),
+                    Some(s) => {
+                        explained.push(s.clone());
+                        format!("did you mean `{s}`?")
+                    }
                     None => "remove it, or declare the requirement".into(),
                 };
                 errors.push(CheckError::UnexpectedTarget {
@@ -226,14 +244,25 @@ pub fn check(project: &Project, symbols: &Symbols, errors: &mut Vec<CheckError>)
                 continue;
             };
             let Body::Requirement(req) = &req_decl.body else { continue };
-            if req.setting.node != est.setting.node || !nations(&req.applies).contains(&est.applies.node) {
+            if req.setting.node != est.setting.node {
                 errors.push(CheckError::UnexpectedTarget {
                     establishment: name.clone(),
                     requirement: id.clone(),
                     at: *span,
-                    reason: "which does not apply to it (another setting or nation)".into(),
-                    help: "remove the line; only requirements of the establishment's setting and nation belong in its SLA".into(),
-                    related: Some((req.setting.span, format!("{id} is declared for this setting"))),
+                    reason: "which is a requirement of another setting".into(),
+                    help: "remove the line; only requirements of the establishment's setting belong in its SLA".into(),
+                    related: Some((req.setting.span, format!("{id}'s setting"))),
+                });
+                continue;
+            }
+            if !nations(&req.applies).contains(&est.applies.node) {
+                errors.push(CheckError::UnexpectedTarget {
+                    establishment: name.clone(),
+                    requirement: id.clone(),
+                    at: *span,
+                    reason: "which does not apply in its nation".into(),
+                    help: "remove the line; the requirement is limited to another nation".into(),
+                    related: req.applies.as_ref().map(|a| (a.span, format!("the nations {id} applies in"))),
                 });
                 continue;
             }
@@ -278,7 +307,11 @@ pub fn check(project: &Project, symbols: &Symbols, errors: &mut Vec<CheckError>)
         }
         for r in &requirements {
             let Body::Requirement(req) = &r.body else { continue };
-            if applies(req, est) && req.target.kind != TargetKind::Fixed && !targets.values.contains_key(&r.id.name) {
+            if applies(req, est)
+                && req.target.kind != TargetKind::Fixed
+                && !targets.values.contains_key(&r.id.name)
+                && !explained.contains(&r.id.name)
+            {
                 errors.push(CheckError::MissingTarget {
                     establishment: name.clone(),
                     requirement: r.id.name.clone(),
@@ -288,4 +321,14 @@ pub fn check(project: &Project, symbols: &Symbols, errors: &mut Vec<CheckError>)
             }
         }
     }
+}
+
+/// A project path as written relative to the .intent file at `from`.
+fn relative_to(project: &Project, from: FileId, path: &str) -> String {
+    let base = &project.file(from).path;
+    let dir = base.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    if dir.is_empty() {
+        return path.to_string();
+    }
+    path.strip_prefix(&format!("{dir}/")).map(str::to_string).unwrap_or_else(|| path.to_string())
 }

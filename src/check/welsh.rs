@@ -33,7 +33,9 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
             }
             let (Some(en), Some(cy)) = (&t.en, &t.cy) else {
                 if let Some(en) = &t.en {
-                    errors.push(CheckError::MissingWelsh { at: en.span, field, decl: decl.clone() });
+                    // A text written as a plain string (`title "…"`) has no language tag.
+                    let plain = en.tag.is_empty();
+                    errors.push(CheckError::MissingWelsh { at: en.span, field, decl: decl.clone(), plain });
                 }
                 continue;
             };
@@ -70,9 +72,16 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
                 };
                 if found {
                     if !term.cy.iter().any(|f| find_start(&cy_lower, f)) {
+                        // Point at the term itself when it stands on one line of the text.
+                        let english = term
+                            .en
+                            .iter()
+                            .find_map(|f| find_word(&en.value.to_lowercase(), f))
+                            .map(|p| en.span_of(p, p + term.en_first.len()))
+                            .unwrap_or(en.span);
                         errors.push(CheckError::Termbase {
                             at: cy.span,
-                            english: en.span,
+                            english,
                             en: term.en_first.clone(),
                             cy: term.cy_first.clone(),
                             term_at: term.span,
@@ -87,6 +96,19 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
 /// Numbers (as written) and `{placeholders}` that are not the same in both languages.
 fn mismatch(en: &str, cy: &str) -> Option<String> {
     use std::collections::BTreeMap;
+    let times = |n: usize| match n {
+        1 => "once".to_string(),
+        2 => "twice".to_string(),
+        n => format!("{n} times"),
+    };
+    let ph = |s: &str| s.matches("{target}").count();
+    if ph(en) != ph(cy) {
+        return Some(match (ph(en), ph(cy)) {
+            (a, 0) => format!("the English has `{{target}}` {} and the Welsh has none", times(a)),
+            (0, b) => format!("the Welsh has `{{target}}` {} and the English has none", times(b)),
+            (a, b) => format!("`{{target}}` appears {} in the English and {} in the Welsh", times(a), times(b)),
+        });
+    }
     let count = |s: &str| {
         let mut m: BTreeMap<String, usize> = BTreeMap::new();
         for n in numbers(s) {
@@ -95,27 +117,17 @@ fn mismatch(en: &str, cy: &str) -> Option<String> {
         m
     };
     let (a, b) = (count(en), count(cy));
-    let times = |n: usize| match n {
-        0 => "not at all".to_string(),
-        1 => "once".to_string(),
-        2 => "twice".to_string(),
-        n => format!("{n} times"),
-    };
     let mut parts = Vec::new();
     for n in a.keys().chain(b.keys().filter(|k| !a.contains_key(*k))) {
         let (x, y) = (a.get(n).copied().unwrap_or(0), b.get(n).copied().unwrap_or(0));
-        if x != y {
-            parts.push(format!("{n} appears {} in the English and {} in the Welsh", times(x), times(y)));
+        match (x, y) {
+            (x, y) if x == y => {}
+            (_, 0) => parts.push(format!("the English has {n} and the Welsh does not")),
+            (0, _) => parts.push(format!("the Welsh has {n} and the English does not")),
+            (x, y) => parts.push(format!("{n} appears {} in the English and {} in the Welsh", times(x), times(y))),
         }
     }
-    if !parts.is_empty() {
-        return Some(parts.join("; "));
-    }
-    let ph = |s: &str| s.matches("{target}").count();
-    if ph(en) != ph(cy) {
-        return Some(format!("`{{target}}` appears {} in the English and {} in the Welsh", times(ph(en)), times(ph(cy))));
-    }
-    None
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 /// The numbers of a text, as written: `222,306`, `3.4`, `2014`.
@@ -124,7 +136,8 @@ pub fn numbers(s: &str) -> Vec<String> {
     let chars: Vec<char> = s.chars().collect();
     let mut i = 0;
     while i < chars.len() {
-        if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_alphanumeric()) {
+        // `[^3]` is a footnote label, not a number of the text.
+        if chars[i].is_ascii_digit() && (i == 0 || !(chars[i - 1].is_alphanumeric() || chars[i - 1] == '^')) {
             let mut j = i;
             while j < chars.len()
                 && (chars[j].is_ascii_digit()

@@ -3,13 +3,24 @@
 use super::{FOUND_ERRORS, OK, USAGE};
 use crate::bundle::eval::{EvalError, Evaluator, Offender};
 use crate::bundle::{Bundle, Value};
+use std::io::Write;
 use std::path::Path;
+
+/// Prints to stdout, ignoring a closed pipe (`intentc eval … | head`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
 
 pub fn run(dir: &Path, set: &[String], offender_file: Option<&Path>, json: bool) -> i32 {
     let bundle = match Bundle::read_dir(dir) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: {e}");
+            match e.code() {
+                Some(code) => eprintln!("error[{code}]: {e}\n  help: use an intentc that reads this format version, or rebuild the bundle"),
+                None => eprintln!("error: {e}"),
+            }
             return USAGE;
         }
     };
@@ -45,7 +56,7 @@ pub fn run(dir: &Path, set: &[String], offender_file: Option<&Path>, json: bool)
     }
     if !errors.is_empty() {
         if json {
-            println!(
+            out!(
                 "{}",
                 serde_json::json!({ "errors": errors.iter().map(|e| serde_json::json!({"code": e.code(), "message": e.to_string(), "detail": e})).collect::<Vec<_>>() })
             );
@@ -58,7 +69,7 @@ pub fn run(dir: &Path, set: &[String], offender_file: Option<&Path>, json: bool)
     let outcome = ev.evaluate(&offender);
     if json {
         let v = serde_json::json!({ "offender": offender, "outcome": outcome });
-        print!("{}", crate::emit::bundle::canonical(&v));
+        let _ = std::io::stdout().lock().write_all(crate::emit::bundle::canonical(&v).as_bytes());
         return OK;
     }
     let show = |v: &Value| match v {
@@ -72,11 +83,11 @@ pub fn run(dir: &Path, set: &[String], offender_file: Option<&Path>, json: bool)
         }
         Value::Word(w) => w.clone(),
     };
-    println!("Offender: {}", offender.iter().map(|(k, v)| format!("{k} = {}", show(v))).collect::<Vec<_>>().join(", "));
+    out!("Offender: {}", offender.iter().map(|(k, v)| format!("{k} = {}", show(v))).collect::<Vec<_>>().join(", "));
     for b in &outcome.bands {
         match (&b.band, &b.title) {
-            (Some(id), Some(t)) => println!("Band ({}): {id} — {}", b.band_set, t.en),
-            _ => println!("Band ({}): not known ({} not given)", b.band_set, b.attribute),
+            (Some(id), Some(t)) => out!("Band ({}): {id} — {}", b.band_set, t.en),
+            _ => out!("Band ({}): not known ({} not given)", b.band_set, b.attribute),
         }
     }
     for (verb, heading) in [("invest", "Invest in"), ("avoid", "Do not invest in"), ("note", "Guidance")] {
@@ -84,20 +95,20 @@ pub fn run(dir: &Path, set: &[String], offender_file: Option<&Path>, json: bool)
         if ds.is_empty() {
             continue;
         }
-        println!("\n{heading}:");
+        out!("\n{heading}:");
         for d in ds {
             let what = d.service.clone().unwrap_or_default();
             let superseded = d.superseded_by.as_ref().map(|w| format!("  [superseded by {w}]")).unwrap_or_default();
-            println!("  {}  {what}  ({}:{}){superseded}", d.rule, d.source.file, d.source.line);
+            out!("  {}  {what}  ({}:{}){superseded}", d.rule, d.source.file, d.source.line);
             if let Some(t) = &d.text {
-                println!("      {}", t.en);
+                out!("      {}", t.en);
             }
         }
     }
     if !outcome.undetermined.is_empty() {
-        println!("\nUndetermined (give these attributes to decide):");
+        out!("\nUndetermined (give these attributes to decide):");
         for u in &outcome.undetermined {
-            println!("  {}  {} {}  needs {}", u.rule, u.verb, u.service.clone().unwrap_or_default(), u.missing.join(", "));
+            out!("  {}  {} {}  needs {}", u.rule, u.verb, u.service.clone().unwrap_or_default(), u.missing.join(", "));
         }
     }
     OK

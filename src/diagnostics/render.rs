@@ -44,8 +44,9 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
 /// A diagnostic as miette sees it: labels in the primary file are drawn on its snippet;
 /// labels in other files become related reports with their own snippets.
 struct MietteView {
-    code: &'static str,
-    severity: Severity,
+    /// `None` for a note about a related place in another file.
+    code: Option<&'static str>,
+    severity: Option<Severity>,
     message: String,
     help: Option<String>,
     source: miette::NamedSource<String>,
@@ -67,12 +68,13 @@ impl std::error::Error for MietteView {}
 
 impl miette::Diagnostic for MietteView {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.code))
+        self.code.map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
+            Some(Severity::Error) => miette::Severity::Error,
+            Some(Severity::Warning) => miette::Severity::Warning,
+            None => miette::Severity::Advice,
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
@@ -110,9 +112,9 @@ fn view(project: &Project, d: &Diagnostic) -> MietteView {
         } else {
             let other = project.file(l.span.file);
             related.push(MietteView {
-                code: d.code.id,
-                severity: Severity::Warning,
-                message: format!("related: {}", l.message),
+                code: None,
+                severity: None,
+                message: format!("note: {}", l.message),
                 help: None,
                 source: miette::NamedSource::new(other.path.clone(), other.text.clone()),
                 labels: vec![miette::LabeledSpan::new_primary_with_span(Some(l.message.clone()), miette_span(project, l.span))],
@@ -121,8 +123,8 @@ fn view(project: &Project, d: &Diagnostic) -> MietteView {
         }
     }
     MietteView {
-        code: d.code.id,
-        severity: d.severity,
+        code: Some(d.code.id),
+        severity: Some(d.severity),
         message: d.message.clone(),
         help: d.help.clone(),
         source: miette::NamedSource::new(file.path.clone(), file.text.clone()),

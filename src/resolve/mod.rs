@@ -72,6 +72,13 @@ impl Kind {
         })
     }
 
+    /// The noun with its article: "a partner", "an intention".
+    pub fn a(self) -> String {
+        let n = self.noun();
+        let article = if n.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        format!("{article} {n}")
+    }
+
     /// How an author would name the kind in a sentence.
     pub fn noun(self) -> &'static str {
         match self {
@@ -169,7 +176,7 @@ pub enum ResolveError {
     Unknown { id: String, at: Span, expected: Kind, suggestion: Option<String> },
     WrongKind { id: String, at: Span, expected: Kind, found: Kind, declared: Span },
     UnknownBand { id: String, at: Span, bands: String, suggestion: Option<String> },
-    NoBands { at: Span },
+    NoBands { at: Span, available: Vec<String> },
     DocumentCount { count: usize, at: Span, other: Option<Span> },
     Cycle { ids: Vec<String>, at: Span },
 }
@@ -195,11 +202,11 @@ impl Report for ResolveError {
             }),
             ResolveError::WrongKind { id, at, expected, found, declared } => Diagnostic::new(
                 &codes::E0203,
-                format!("`{id}` is a {}, but a {} is expected here", found.noun(), expected.noun()),
-                Label::new(*at, format!("expected a {}", expected.noun())),
+                format!("`{id}` is {}, but {} is expected here", found.a(), expected.a()),
+                Label::new(*at, format!("expected {}", expected.a())),
             )
-            .with_label(*declared, format!("`{id}` is declared here as a {}", found.noun()))
-            .with_help(format!("name a {} here", expected.noun())),
+            .with_label(*declared, format!("`{id}` is declared here as {}", found.a()))
+            .with_help(format!("name {} here", expected.a())),
             ResolveError::UnknownBand { id, at, bands, suggestion } => {
                 Diagnostic::new(&codes::E0202, format!("`{bands}` has no band `{id}`"), Label::new(*at, "unknown band")).with_help(
                     match suggestion {
@@ -208,9 +215,12 @@ impl Report for ResolveError {
                     },
                 )
             }
-            ResolveError::NoBands { at } => {
+            ResolveError::NoBands { at, available } => {
                 Diagnostic::new(&codes::E0107, "`in band` is used, but this targeting names no bands", Label::new(*at, "which bands?"))
-                    .with_help("add a line `bands likelihood_of_reconviction` to the targeting")
+                    .with_help(match available.first() {
+                        Some(b) => format!("add a line `bands {b}` to the targeting"),
+                        None => "declare a `bands` set and name it with `bands …` in the targeting".to_string(),
+                    })
             }
             ResolveError::DocumentCount { count, at, other } => {
                 let d = Diagnostic::new(
@@ -389,12 +399,16 @@ fn condition_refs<'a>(c: &'a Condition, out: &mut Vec<(&'a Ident, Kind)>) {
 }
 
 fn check_bands_in_scopes(symbols: &Symbols, errors: &mut Vec<ResolveError>) {
-    fn walk(items: &[TargetingItem], bands: Option<(&str, &Bands)>, errors: &mut Vec<ResolveError>) {
+    let available: Vec<String> = symbols.all(Kind::Bands).map(|d| d.id.name.clone()).collect();
+    fn walk(items: &[TargetingItem], bands: Option<(&str, &Bands)>, available: &[String], errors: &mut Vec<ResolveError>) {
         for item in items {
             if let TargetingItem::Scope(s) = item {
                 if let ScopeKind::Bands(ids) = &s.kind {
                     match bands {
-                        None => errors.push(ResolveError::NoBands { at: Span::new(s.span.file, s.span.start, s.span.start + 7) }),
+                        None => errors.push(ResolveError::NoBands {
+                            at: Span::new(s.span.file, s.span.start, s.span.start + 7),
+                            available: available.to_vec(),
+                        }),
                         Some((name, b)) => {
                             for id in ids {
                                 if !b.bands.iter().any(|band| band.id.name == id.name) {
@@ -410,7 +424,7 @@ fn check_bands_in_scopes(symbols: &Symbols, errors: &mut Vec<ResolveError>) {
                         }
                     }
                 }
-                walk(&s.items, bands, errors);
+                walk(&s.items, bands, available, errors);
             }
         }
     }
@@ -421,7 +435,7 @@ fn check_bands_in_scopes(symbols: &Symbols, errors: &mut Vec<ResolveError>) {
             if t.bands.is_some() && bands.is_none() {
                 continue;
             }
-            walk(&t.items, bands, errors);
+            walk(&t.items, bands, &available, errors);
         }
     }
 }

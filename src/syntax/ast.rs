@@ -371,6 +371,8 @@ pub struct Band {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bands {
+    /// A band could not be read (its mistake is reported): coverage is not checked then.
+    pub incomplete: bool,
     pub attribute: Ident,
     pub title: Text,
     pub bands: Vec<Band>,
@@ -571,7 +573,8 @@ impl Declaration {
                 opt("expects", &i.expects, Prose, &mut out);
                 opt("unmeasured", &i.unmeasured, Plain, &mut out);
             }
-            Body::Theme(t) | Body::Heading(t) | Body::Characteristic(t) => out.push(("title", &t.title, Plain)),
+            Body::Theme(t) | Body::Heading(t) => out.push(("title", &t.title, Plain)),
+            Body::Characteristic(t) => out.push(("name", &t.title, Plain)),
             Body::Partner(p) => {
                 out.push(("name", &p.name, Plain));
                 opt("short", &p.short, Plain, &mut out);

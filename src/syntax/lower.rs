@@ -71,7 +71,8 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::date | Rule::period => "a date, like `2014-04-01`",
         Rule::range | Rule::dotdot_range => "a range, like `0 ..= 24`",
         Rule::comparison | Rule::cmp_op => "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
-        Rule::condition | Rule::conjunction | Rule::negation | Rule::test | Rule::attr => "a condition, like `ogrs3 >= 25`",
+        Rule::condition | Rule::conjunction | Rule::negation | Rule::test => "a condition, like `ogrs3 >= 25`",
+        Rule::attr => "a word",
         Rule::set => "a list in brackets, like `[theft, shoplifting]`",
         Rule::in_op => "`in`",
         Rule::and_op | Rule::or_op => "`and` or `or`",
@@ -94,6 +95,24 @@ fn found_at(source: &str, pos: usize) -> String {
     }
 }
 
+/// A word of advice for the mistakes authors really make at this point.
+fn hint(source: &str, pos: usize) -> Option<String> {
+    let before = source[..pos].trim_end();
+    let next = source[pos..].chars().next();
+    let after_date = before.len() >= 10
+        && before[before.len() - 10..].chars().enumerate().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+    Some(match next? {
+        ':' => "fields are written `name value`, without a colon (this is not YAML)".into(),
+        '-' if after_date => "a period is written `2014-04-01 .. 2015-03-31`".into(),
+        '=' => "compare with `==`; a field takes its value without `=`".into(),
+        '{' if before.ends_with(['{']) || before.split_whitespace().count() == 1 => {
+            "a declaration is `kind id {`: the id is missing".into()
+        }
+        '\n' | '\r' if before.ends_with(['<', '>', '=']) => "a comparison needs a value after it, like `ogrs3 >= 25`".into(),
+        _ => return None,
+    })
+}
+
 fn pest_error(cx: &Cx, source: &str, e: &pest::error::Error<Rule>, header: &Option<(String, String)>) -> SyntaxError {
     let pos = match e.location {
         pest::error::InputLocation::Pos(p) => p,
@@ -105,8 +124,11 @@ fn pest_error(cx: &Cx, source: &str, e: &pest::error::Error<Rule>, header: &Opti
             let mut expected: Vec<&'static str> = positives.iter().filter_map(|r| describe(*r)).collect();
             expected.sort();
             expected.dedup();
-            // At the start of a declaration, an unknown keyword is the likely mistake.
-            SyntaxError::Unexpected { at, expected, found: found_at(source, pos), context: header.clone() }
+            // A long list of alternatives helps nobody: past four, the hint says more.
+            if expected.len() > 4 {
+                expected = vec!["the end of the entry (a new line, `;` or `}`)"];
+            }
+            SyntaxError::Unexpected { at, expected, found: found_at(source, pos), context: header.clone(), hint: hint(source, pos) }
         }
         // The only custom error pest raises is the call limit.
         pest::error::ErrorVariant::CustomError { .. } => SyntaxError::TooComplex { at, header: header.clone() },
@@ -344,12 +366,7 @@ fn string(cx: &mut Cx, p: P) -> Option<LangText> {
         match text::unescape(&raw[1..raw.len() - 1], span.start + 1) {
             Ok(v) => v,
             Err((at, c)) => {
-                cx.errors.push(SyntaxError::InvalidValue {
-                    at: Span::new(cx.file, at, at + 1 + c.len_utf8()),
-                    field: "text".into(),
-                    expected: "`\\\"` or `\\\\` after a backslash".into(),
-                    found: format!("`\\{c}`"),
-                });
+                cx.errors.push(SyntaxError::BadEscape { at: Span::new(cx.file, at, at + 1 + c.len_utf8()), found: c });
                 (raw[1..raw.len() - 1].to_string(), vec![(0, span.start + 1)])
             }
         }
@@ -515,6 +532,8 @@ struct Fields<'a, 'e> {
     fields: Vec<Field>,
     allowed: Vec<&'static str>,
     failed: bool,
+    /// Required fields not found, reported by `finish` unless a misspelt field explains them.
+    missing: Vec<(&'static str, String)>,
 }
 
 impl<'a, 'e> Fields<'a, 'e> {
@@ -526,7 +545,7 @@ impl<'a, 'e> Fields<'a, 'e> {
                 _ => None,
             })
             .collect();
-        Fields { cx, kind: kind.to_string(), id: id.name.clone(), header, fields, allowed: Vec::new(), failed: false }
+        Fields { cx, kind: kind.to_string(), id: id.name.clone(), header, fields, allowed: Vec::new(), failed: false, missing: Vec::new() }
     }
 
     fn take(&mut self, name: &'static str) -> Option<Field> {
@@ -548,13 +567,7 @@ impl<'a, 'e> Fields<'a, 'e> {
 
     fn missing(&mut self, field: &'static str, example: &str) {
         self.failed = true;
-        self.cx.errors.push(SyntaxError::MissingField {
-            at: self.header,
-            kind: self.kind.clone(),
-            id: self.id.clone(),
-            field,
-            example: example.to_string(),
-        });
+        self.missing.push((field, example.to_string()));
     }
 
     fn invalid(&mut self, f: &Field, at: Span, expected: &str, found: String) {
@@ -699,7 +712,11 @@ impl<'a, 'e> Fields<'a, 'e> {
             Item::Id(w) => match table.iter().find(|(n, _)| n == w) {
                 Some((_, v)) => Some(*v),
                 None => {
-                    self.invalid(f, item.span, &expected, format!("`{w}`"));
+                    let found = match suggest(w, &names) {
+                        Some(s) => format!("`{w}` (did you mean `{s}`?)"),
+                        None => format!("`{w}`"),
+                    };
+                    self.invalid(f, item.span, &expected, found);
                     None
                 }
             },
@@ -787,10 +804,28 @@ impl<'a, 'e> Fields<'a, 'e> {
 
     /// Reports every field nobody asked for, with a suggestion from the fields this kind has.
     fn finish(self) -> bool {
+        let suggested: Vec<String> = self.fields.iter().filter_map(|f| suggest(&f.name, &self.allowed)).collect();
+        for (field, example) in &self.missing {
+            if !suggested.iter().any(|s| s == field) {
+                self.cx.errors.push(SyntaxError::MissingField {
+                    at: self.header,
+                    kind: self.kind.clone(),
+                    id: self.id.clone(),
+                    field,
+                    example: example.clone(),
+                });
+            }
+        }
         for f in &self.fields {
             let suggestion = suggest(&f.name, &self.allowed);
             let kind = format!("{} {}", self.kind, self.id);
-            self.cx.errors.push(SyntaxError::UnknownField { at: f.name_span, field: f.name.clone(), kind, suggestion });
+            self.cx.errors.push(SyntaxError::UnknownField {
+                at: f.name_span,
+                field: f.name.clone(),
+                kind,
+                of: self.kind.clone(),
+                suggestion,
+            });
         }
         !self.failed
     }
@@ -833,216 +868,223 @@ fn lower_declaration(cx: &mut Cx, p: P) -> Option<Declaration> {
 }
 
 fn lower_body(cx: &mut Cx, kind: &str, id: &Ident, header: Span, entries: &[Entry]) -> Option<Body> {
-    let mut f = Fields::new(cx, kind, id, header, entries);
-    let body = match kind {
-        "document" => {
-            let title = f.req_text("title");
-            let commissioner = f.req_ident("commissioner", "commissioner noms");
-            let period = f.take("period").and_then(|fl| match f.single(&fl, "a period, like `2014-04-01 .. 2015-03-31`") {
-                Some(Spanned { node: Item::Period(a, b), span }) => Some(Spanned::new((a, b), span)),
-                Some(other) => {
-                    f.invalid(&fl, other.span, "a period, like `2014-04-01 .. 2015-03-31`", other.node.describe());
-                    None
+    let mut fields = Fields::new(cx, kind, id, header, entries);
+    // The fields are read in a closure so that a missing required field (`?`) still lets
+    // `finish` report the unknown fields: a misspelt `titel` is the likely reason `title` is
+    // missing, and "did you mean `title`?" is the useful message.
+    let build = |f: &mut Fields| -> Option<Body> {
+        Some(match kind {
+            "document" => {
+                let title = f.req_text("title");
+                let commissioner = f.req_ident("commissioner", "commissioner noms");
+                let period = f.take("period").and_then(|fl| match f.single(&fl, "a period, like `2014-04-01 .. 2015-03-31`") {
+                    Some(Spanned { node: Item::Period(a, b), span }) => Some(Spanned::new((a, b), span)),
+                    Some(other) => {
+                        f.invalid(&fl, other.span, "a period, like `2014-04-01 .. 2015-03-31`", other.node.describe());
+                        None
+                    }
+                    None => None,
+                });
+                if period.is_none() && !f.failed {
+                    f.missing("period", "period 2014-04-01 .. 2015-03-31");
                 }
-                None => None,
-            });
-            if period.is_none() && !f.failed {
-                f.missing("period", "period 2014-04-01 .. 2015-03-31");
+                let signed = f.text("signed");
+                Body::Document(Document { title: title?, commissioner: commissioner?, period: period?, signed })
             }
-            let signed = f.text("signed");
-            Body::Document(Document { title: title?, commissioner: commissioner?, period: period?, signed })
-        }
-        "section" => Body::Section(Section {
-            under: f.ident("under"),
-            annex: f.string("annex"),
-            title: f.req_text("title")?,
-            text: f.text("text"),
-            includes: f.choice("includes", Generated::ALL),
-        }),
-        "intention" => {
-            let (partners, _) = f.idents("partners");
-            let (measured_by, measured_by_span) = f.idents("measured_by");
-            Body::Intention(Intention {
+            "section" => Body::Section(Section {
                 under: f.ident("under"),
-                theme: f.ident("theme"),
-                setting: f.choice("setting", SETTINGS),
-                applies: f.choices("applies", NATIONS),
-                partners,
+                annex: f.string("annex"),
                 title: f.req_text("title")?,
                 text: f.text("text"),
-                summary: f.text("summary"),
-                expects: f.text("expects"),
-                measured_by,
-                measured_by_span,
-                unmeasured: f.text("unmeasured"),
-            })
-        }
-        "theme" => Body::Theme(Titled { title: f.req_text("title")? }),
-        "heading" => Body::Heading(Titled { title: f.req_text("title")? }),
-        "characteristic" => {
-            let name = f.text("name");
-            if name.is_none() {
-                f.missing("name", "name { en \"Race\" cy \"Hil\" }");
+                includes: f.choice("includes", Generated::ALL),
+            }),
+            "intention" => {
+                let (partners, _) = f.idents("partners");
+                let (measured_by, measured_by_span) = f.idents("measured_by");
+                Body::Intention(Intention {
+                    under: f.ident("under"),
+                    theme: f.ident("theme"),
+                    setting: f.choice("setting", SETTINGS),
+                    applies: f.choices("applies", NATIONS),
+                    partners,
+                    title: f.req_text("title")?,
+                    text: f.text("text"),
+                    summary: f.text("summary"),
+                    expects: f.text("expects"),
+                    measured_by,
+                    measured_by_span,
+                    unmeasured: f.text("unmeasured"),
+                })
             }
-            Body::Characteristic(Titled { title: name? })
-        }
-        "partner" => {
-            let name = f.text("name");
-            if name.is_none() {
-                f.missing("name", "name { en \"NHS England\" cy \"GIG Lloegr\" }");
+            "theme" => Body::Theme(Titled { title: f.req_text("title")? }),
+            "heading" => Body::Heading(Titled { title: f.req_text("title")? }),
+            "characteristic" => {
+                let name = f.text("name");
+                if name.is_none() {
+                    f.missing("name", "name { en \"Race\" cy \"Hil\" }");
+                }
+                Body::Characteristic(Titled { title: name? })
             }
-            let short = f.neutral("short");
-            let pkind = f.req_choice("kind", PartnerKind::ALL, "kind health_body");
-            let applies = f.choices("applies", NATIONS);
-            if applies.is_none() {
-                f.missing("applies", "applies england, wales");
+            "partner" => {
+                let name = f.text("name");
+                if name.is_none() {
+                    f.missing("name", "name { en \"NHS England\" cy \"GIG Lloegr\" }");
+                }
+                let short = f.neutral("short");
+                let pkind = f.req_choice("kind", PartnerKind::ALL, "kind health_body");
+                let applies = f.choices("applies", NATIONS);
+                if applies.is_none() {
+                    f.missing("applies", "applies england, wales");
+                }
+                Body::Partner(Partner { name: name?, short, kind: pkind?, applies: applies? })
             }
-            Body::Partner(Partner { name: name?, short, kind: pkind?, applies: applies? })
-        }
-        "requirement" => {
-            let setting = f.req_choice("setting", SETTINGS, "setting custody");
-            let heading = f.req_ident("heading", "heading secure_and_decent_custody");
-            let outcomes = f.req_text("outcomes");
-            let measure = f.req_text("measure");
-            let target = target_spec(&mut f);
-            let driver = f.req_text("driver");
-            Body::Requirement(Requirement {
-                setting: setting?,
-                heading: heading?,
-                outcomes: outcomes?,
-                measure: measure?,
-                target: target?,
-                driver: driver?,
-                sector: f.choices("sector", SECTORS),
-                applies: f.choices("applies", NATIONS),
-                part_of: f.ident("part_of"),
-            })
-        }
-        "service" => {
-            let name = f.text("name");
-            if name.is_none() {
-                f.missing("name", "name { en \"Thinking Skills Programme\" cy \"…\" }");
+            "requirement" => {
+                let setting = f.req_choice("setting", SETTINGS, "setting custody");
+                let heading = f.req_ident("heading", "heading secure_and_decent_custody");
+                let outcomes = f.req_text("outcomes");
+                let measure = f.req_text("measure");
+                let target = target_spec(f);
+                let driver = f.req_text("driver");
+                Body::Requirement(Requirement {
+                    setting: setting?,
+                    heading: heading?,
+                    outcomes: outcomes?,
+                    measure: measure?,
+                    target: target?,
+                    driver: driver?,
+                    sector: f.choices("sector", SECTORS),
+                    applies: f.choices("applies", NATIONS),
+                    part_of: f.ident("part_of"),
+                })
             }
-            let short = f.neutral("short");
-            let skind = f.req_choice("kind", ServiceKind::ALL, "kind accredited_programme");
-            Body::Service(Service {
-                name: name?,
-                short,
-                kind: skind?,
-                within: f.ident("within"),
-                sessions: f.sessions("sessions"),
-                text: f.text("text"),
-            })
-        }
-        "attribute" => {
-            let name = f.text("name");
-            if name.is_none() {
-                f.missing("name", "name { en \"OGRS3 score\" cy \"sgôr OGRS3\" }");
+            "service" => {
+                let name = f.text("name");
+                if name.is_none() {
+                    f.missing("name", "name { en \"Thinking Skills Programme\" cy \"…\" }");
+                }
+                let short = f.neutral("short");
+                let skind = f.req_choice("kind", ServiceKind::ALL, "kind accredited_programme");
+                Body::Service(Service {
+                    name: name?,
+                    short,
+                    kind: skind?,
+                    within: f.ident("within"),
+                    sessions: f.sessions("sessions"),
+                    text: f.text("text"),
+                })
             }
-            let ty = attribute_type(&mut f);
-            Body::Attribute(Attribute { name: name?, ty: ty? })
-        }
-        "bands" => {
-            let attribute = f.req_ident("attribute", "attribute ogrs3");
-            let title = f.req_text("title");
-            let mut bands = Vec::new();
-            for e in entries {
-                if let Entry::Nested { kind, id, entries, span } = e {
-                    if kind.node != "band" {
-                        f.cx.errors.push(SyntaxError::UnknownDeclaration {
-                            at: kind.span,
-                            found: kind.node.clone(),
-                            suggestion: Some("band".into()),
-                        });
-                        continue;
-                    }
-                    let mut bf = Fields::new(f.cx, "band", id, kind.span.to(id.span), entries);
-                    let range = bf.range("range");
-                    if range.is_none() && !bf.failed {
-                        bf.missing("range", "range 0 ..= 24");
-                    }
-                    let title = bf.req_text("title");
-                    let text = bf.text("text");
-                    if bf.finish() {
-                        if let (Some(range), Some(title)) = (range, title) {
-                            bands.push(Band { id: id.clone(), range, title, text, span: *span });
+            "attribute" => {
+                let name = f.text("name");
+                if name.is_none() {
+                    f.missing("name", "name { en \"OGRS3 score\" cy \"sgôr OGRS3\" }");
+                }
+                let ty = attribute_type(f);
+                Body::Attribute(Attribute { name: name?, ty: ty? })
+            }
+            "bands" => {
+                let attribute = f.req_ident("attribute", "attribute ogrs3");
+                let title = f.req_text("title");
+                let mut bands = Vec::new();
+                let mut incomplete = false;
+                for e in entries {
+                    if let Entry::Nested { kind, id, entries, span } = e {
+                        if kind.node != "band" {
+                            f.cx.errors.push(SyntaxError::UnknownDeclaration {
+                                at: kind.span,
+                                found: kind.node.clone(),
+                                suggestion: Some("band".into()),
+                            });
+                            continue;
+                        }
+                        let mut bf = Fields::new(f.cx, "band", id, kind.span.to(id.span), entries);
+                        let range = bf.range("range");
+                        if range.is_none() && !bf.failed {
+                            bf.missing("range", "range 0 ..= 24");
+                        }
+                        let title = bf.req_text("title");
+                        let text = bf.text("text");
+                        match (bf.finish(), range, title) {
+                            (true, Some(range), Some(title)) => bands.push(Band { id: id.clone(), range, title, text, span: *span }),
+                            _ => incomplete = true,
                         }
                     }
                 }
+                reject_others(f.cx, entries, "bands", &[Other::Rule, Other::Scope, Other::Condition]);
+                Body::Bands(Bands { incomplete, attribute: attribute?, title: title?, bands })
             }
-            reject_others(f.cx, entries, "bands", &[Other::Rule, Other::Scope, Other::Condition]);
-            Body::Bands(Bands { attribute: attribute?, title: title?, bands })
-        }
-        "targeting" => {
-            let under = f.ident("under");
-            let part = f.string("part");
-            let title = f.req_text("title");
-            let text = f.text("text");
-            let bands = f.ident("bands");
-            let (overrides, _) = f.idents("overrides");
-            let items = targeting_items(f.cx, entries);
-            Body::Targeting(Targeting { under, part, title: title?, text, bands, overrides, items })
-        }
-        "establishment" => {
-            let name = f.text("name");
-            if name.is_none() {
-                f.missing("name", "name { en \"HMP Cardiff\" cy \"CEM Caerdydd\" }");
+            "targeting" => {
+                let under = f.ident("under");
+                let part = f.string("part");
+                let title = f.req_text("title");
+                let text = f.text("text");
+                let bands = f.ident("bands");
+                let (overrides, _) = f.idents("overrides");
+                let items = targeting_items(f.cx, entries);
+                Body::Targeting(Targeting { under, part, title: title?, text, bands, overrides, items })
             }
-            let setting = f.req_choice("setting", SETTINGS, "setting custody");
-            let sector = f.req_choice("sector", SECTORS, "sector public");
-            let applies = f.req_choice("applies", NATIONS, "applies wales");
-            let targets = f.string("targets");
-            Body::Establishment(Establishment {
-                name: name?,
-                setting: setting?,
-                sector: sector?,
-                applies: applies?,
-                targets,
-                text: f.text("text"),
-            })
-        }
-        "previous_intention" => {
-            let number = f.string("number");
-            if number.is_none() {
-                f.missing("number", "number \"6a\"");
+            "establishment" => {
+                let name = f.text("name");
+                if name.is_none() {
+                    f.missing("name", "name { en \"HMP Cardiff\" cy \"CEM Caerdydd\" }");
+                }
+                let setting = f.req_choice("setting", SETTINGS, "setting custody");
+                let sector = f.req_choice("sector", SECTORS, "sector public");
+                let applies = f.req_choice("applies", NATIONS, "applies wales");
+                let targets = f.string("targets");
+                Body::Establishment(Establishment {
+                    name: name?,
+                    setting: setting?,
+                    sector: sector?,
+                    applies: applies?,
+                    targets,
+                    text: f.text("text"),
+                })
             }
-            let setting = f.choices("setting", SETTINGS);
-            if setting.is_none() {
-                f.missing("setting", "setting community, custody");
+            "previous_intention" => {
+                let number = f.string("number");
+                if number.is_none() {
+                    f.missing("number", "number \"6a\"");
+                }
+                let setting = f.choices("setting", SETTINGS);
+                if setting.is_none() {
+                    f.missing("setting", "setting community, custody");
+                }
+                let co = f.req_choice("co_commissioned", YES_NO, "co_commissioned no");
+                let applies = f.choices("applies", NATIONS);
+                if applies.is_none() {
+                    f.missing("applies", "applies england, wales");
+                }
+                let text = f.req_text("text");
+                let (continued_by, _) = f.idents("continued_by");
+                Body::PreviousIntention(PreviousIntention {
+                    number: number?,
+                    setting: setting?,
+                    co_commissioned: co?,
+                    applies: applies?,
+                    text: text?,
+                    continued_by,
+                })
             }
-            let co = f.req_choice("co_commissioned", YES_NO, "co_commissioned no");
-            let applies = f.choices("applies", NATIONS);
-            if applies.is_none() {
-                f.missing("applies", "applies england, wales");
+            "term" => {
+                let en = term_forms(f, "en");
+                let cy = term_forms(f, "cy");
+                if en.is_empty() {
+                    f.missing("en", "en \"reoffending\"");
+                }
+                if cy.is_empty() {
+                    f.missing("cy", "cy \"aildroseddu\"");
+                }
+                Body::Term(Term { en, cy })
             }
-            let text = f.req_text("text");
-            let (continued_by, _) = f.idents("continued_by");
-            Body::PreviousIntention(PreviousIntention {
-                number: number?,
-                setting: setting?,
-                co_commissioned: co?,
-                applies: applies?,
-                text: text?,
-                continued_by,
-            })
-        }
-        "term" => {
-            let en = term_forms(&mut f, "en");
-            let cy = term_forms(&mut f, "cy");
-            if en.is_empty() {
-                f.missing("en", "en \"reoffending\"");
-            }
-            if cy.is_empty() {
-                f.missing("cy", "cy \"aildroseddu\"");
-            }
-            Body::Term(Term { en, cy })
-        }
-        _ => return None,
+            _ => return None,
+        })
     };
+    let body = build(&mut fields);
     if !matches!(kind, "targeting" | "bands") {
-        reject_others(f.cx, entries, kind, &[Other::Rule, Other::Scope, Other::Condition, Other::Nested]);
+        reject_others(fields.cx, entries, kind, &[Other::Rule, Other::Scope, Other::Condition, Other::Nested]);
     }
-    f.finish().then_some(body)
+    let ok = fields.finish();
+    body.filter(|_| ok)
 }
 
 #[derive(PartialEq)]
@@ -1061,17 +1103,18 @@ fn reject_others(cx: &mut Cx, entries: &[Entry], kind: &str, reject: &[Other]) {
             Entry::Scope { span, .. } if reject.contains(&Other::Scope) => ("a scope", Span::new(span.file, span.start, span.start + 4)),
             Entry::Condition { keyword, .. } if reject.contains(&Other::Condition) => ("a condition", *keyword),
             Entry::Nested { kind: k, .. } if reject.contains(&Other::Nested) => {
-                cx.errors.push(SyntaxError::UnknownField { at: k.span, field: k.node.clone(), kind: kind.to_string(), suggestion: None });
+                cx.errors.push(SyntaxError::UnknownField {
+                    at: k.span,
+                    field: k.node.clone(),
+                    kind: kind.to_string(),
+                    of: kind.to_string(),
+                    suggestion: None,
+                });
                 continue;
             }
             _ => continue,
         };
-        cx.errors.push(SyntaxError::InvalidValue {
-            at,
-            field: kind.to_string(),
-            expected: "fields".into(),
-            found: format!("{what} (only `targeting` has rules and conditions)"),
-        });
+        cx.errors.push(SyntaxError::NotHere { at, what: what.to_string(), kind: kind.to_string() });
     }
 }
 
@@ -1115,10 +1158,15 @@ fn target_spec(f: &mut Fields) -> Option<TargetSpec> {
         }
     }
     if kind == TargetKind::Rating && scale.is_none() {
-        f.invalid(&field, span, "a rating with its scale, like `rating 1 ..= 4 at_least`", "a rating with no scale".into());
+        f.invalid(&field, span, "a rating with its scale, like `rating 1 ..= 4 at_least`", "a rating without its scale".into());
     }
     if kind != TargetKind::Fixed && direction.is_none() {
-        f.invalid(&field, span, "a direction after the kind: `at_least`, `at_most`, `below` or `exactly`", "no direction".into());
+        f.invalid(
+            &field,
+            span,
+            "a direction after the kind: `at_least`, `at_most`, `below` or `exactly`",
+            format!("just `{}`", kind.name()),
+        );
     }
     Some(TargetSpec { kind, scale, direction, span })
 }
@@ -1129,11 +1177,13 @@ fn attribute_type(f: &mut Fields) -> Option<Spanned<AttributeType>> {
     let t = match ty.node {
         0 => AttributeType::Percent,
         1 => {
-            let r = f.range("range");
-            match r {
+            let had = f.fields.iter().any(|x| x.name == "range");
+            match f.range("range") {
                 Some(r) => AttributeType::Number { min: r.node.0, max: r.node.1 },
                 None => {
-                    f.missing("range", "range 18 ..= 120");
+                    if !had {
+                        f.missing("range", "range 18 ..= 120");
+                    }
                     return None;
                 }
             }
@@ -1183,6 +1233,7 @@ fn targeting_items(cx: &mut Cx, entries: &[Entry]) -> Vec<TargetingItem> {
                                 at: f.name_span,
                                 field: f.name.clone(),
                                 kind: "a scope".into(),
+                                of: "targeting".into(),
                                 suggestion: suggest(&f.name, &["text"]),
                             });
                         }
@@ -1194,6 +1245,7 @@ fn targeting_items(cx: &mut Cx, entries: &[Entry]) -> Vec<TargetingItem> {
                 at: kind.span,
                 field: kind.node.clone(),
                 kind: "targeting".into(),
+                of: "targeting".into(),
                 suggestion: None,
             }),
             Entry::Condition { keyword, .. } => cx.errors.push(SyntaxError::InvalidValue {
@@ -1219,12 +1271,10 @@ fn lower_rule(
     let header = verb.span;
     let id = target.clone().unwrap_or(Ident { name: verb.node.as_str().into(), span: header });
     if target.is_none() && verb.node != Verb::Note {
-        cx.errors.push(SyntaxError::MissingField {
+        cx.errors.push(SyntaxError::RuleWithoutService {
             at: header,
-            kind: "rule".into(),
-            id: verb.node.as_str().into(),
-            field: "service",
-            example: "invest 1 light_touch_case_management { … }".into(),
+            verb: verb.node.as_str().into(),
+            number: number.as_ref().map(|n| n.node),
         });
         return None;
     }

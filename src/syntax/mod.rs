@@ -41,25 +41,121 @@ pub struct ParsedFile {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SyntaxError {
-    NotUtf8 { at: Span },
-    Nul { at: Span },
-    TooLarge { at: Span, size: usize },
-    LineTooLong { at: Span, line: usize, length: usize },
-    TooDeep { at: Span, limit: usize },
-    TooComplex { at: Span, header: Option<(String, String)> },
-    Empty { at: Span },
-    Unexpected { at: Span, expected: Vec<&'static str>, found: String, context: Option<(String, String)> },
-    UnclosedBlock { header: Option<(String, String)>, open: Span, at: Span, next: Option<(String, Span)> },
-    UnclosedText { open: Span, triple: bool },
-    UnknownDeclaration { at: Span, found: String, suggestion: Option<String> },
-    UnknownField { at: Span, field: String, kind: String, suggestion: Option<String> },
-    DuplicateField { at: Span, first: Span, field: String },
-    MissingField { at: Span, kind: String, id: String, field: &'static str, example: String },
-    InvalidValue { at: Span, field: String, expected: String, found: String },
-    ExclusiveRange { at: Span, from: String, to: String },
-    UnmatchedClose { at: Span },
-    InvalidMarkup { at: Span, problem: String, help: String },
-    InvalidLanguage { at: Span, found: String, problem: String },
+    NotUtf8 {
+        at: Span,
+    },
+    Nul {
+        at: Span,
+    },
+    TooLarge {
+        at: Span,
+        size: usize,
+    },
+    LineTooLong {
+        at: Span,
+        line: usize,
+        length: usize,
+    },
+    TooDeep {
+        at: Span,
+        limit: usize,
+    },
+    TooComplex {
+        at: Span,
+        header: Option<(String, String)>,
+    },
+    Empty {
+        at: Span,
+    },
+    Unexpected {
+        at: Span,
+        expected: Vec<&'static str>,
+        found: String,
+        context: Option<(String, String)>,
+        hint: Option<String>,
+    },
+    UnclosedBlock {
+        header: Option<(String, String)>,
+        open: Span,
+        at: Span,
+        next: Option<(String, Span)>,
+    },
+    UnclosedText {
+        open: Span,
+        triple: bool,
+    },
+    UnknownDeclaration {
+        at: Span,
+        found: String,
+        suggestion: Option<String>,
+    },
+    /// `kind` names the declaration (`section foreword`), `of` its kind (`section`).
+    UnknownField {
+        at: Span,
+        field: String,
+        kind: String,
+        of: String,
+        suggestion: Option<String>,
+    },
+    DuplicateField {
+        at: Span,
+        first: Span,
+        field: String,
+    },
+    MissingField {
+        at: Span,
+        kind: String,
+        id: String,
+        field: &'static str,
+        example: String,
+    },
+    InvalidValue {
+        at: Span,
+        field: String,
+        expected: String,
+        found: String,
+    },
+    ExclusiveRange {
+        at: Span,
+        from: String,
+        to: String,
+    },
+    UnmatchedClose {
+        at: Span,
+    },
+    InvalidMarkup {
+        at: Span,
+        problem: String,
+        help: String,
+    },
+    MissingOpenBrace {
+        at: Span,
+        kind: String,
+        id: String,
+    },
+    BadEscape {
+        at: Span,
+        found: char,
+    },
+    InvalidDate {
+        at: Span,
+        found: String,
+    },
+    NotHere {
+        at: Span,
+        what: String,
+        kind: String,
+    },
+    RuleWithoutService {
+        at: Span,
+        verb: String,
+        number: Option<u32>,
+    },
+    InvalidLanguage {
+        at: Span,
+        found: String,
+        problem: String,
+    },
 }
 
 fn context(header: &Option<(String, String)>) -> String {
@@ -105,15 +201,17 @@ impl Report for SyntaxError {
             .with_help("split long conditions into several rules or scopes"),
             Empty { at } => Diagnostic::new(&codes::W0006, "this file declares nothing", Label::new(*at, "empty file"))
                 .with_help("add declarations to the file or delete it"),
-            Unexpected { at, expected, found, context: ctx } => {
+            Unexpected { at, expected, found, context: ctx, hint } => {
                 let expected = join_or(expected);
-                let place = ctx.as_ref().map(|c| format!(" in {} {}", c.0, c.1)).unwrap_or_default();
+                let place = ctx.as_ref().map(|c| format!(" (in {} {})", c.0, c.1)).unwrap_or_default();
                 Diagnostic::new(
                     &codes::E0101,
-                    format!("expected {expected}{place}, found {found}"),
+                    format!("expected {expected}, found {found}{place}"),
                     Label::new(*at, format!("expected {expected}")),
                 )
-                .with_help("each entry stands on its own line, like `title { en \"…\" cy \"…\" }`; see docs/language.md")
+                .with_help(hint.clone().unwrap_or_else(|| {
+                    "each entry stands on its own line, like `title { en \"…\" cy \"…\" }`; see docs/language.md".into()
+                }))
             }
             UnclosedBlock { header, open, at, next } => {
                 let d = Diagnostic::new(
@@ -154,11 +252,11 @@ impl Report for SyntaxError {
                         None => format!("a declaration is one of: {}", ast::DECLARATION_KINDS.join(", ")),
                     })
             }
-            UnknownField { at, field, kind, suggestion } => {
+            UnknownField { at, field, kind, of, suggestion } => {
                 Diagnostic::new(&codes::E0105, format!("{kind} has no field `{field}`"), Label::new(*at, "unknown field")).with_help(
                     match suggestion {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("see the fields of {kind} in docs/language.md"),
+                        None => format!("the fields of a {of} are listed under `{of}` in docs/language.md"),
                     },
                 )
             }
@@ -175,10 +273,39 @@ impl Report for SyntaxError {
             .with_help(format!("add a line like `{example}`")),
             InvalidValue { at, field, expected, found } => Diagnostic::new(
                 &codes::E0108,
-                format!("`{field}` takes {expected}, not {found}"),
-                Label::new(*at, format!("expected {expected}")),
+                format!("`{field}` needs {expected}; found {found}"),
+                Label::new(*at, "not a value this field takes"),
             )
-            .with_help("see docs/language.md for the values this field takes"),
+            .with_help(format!("see `{field}` in docs/language.md for the values it takes")),
+            BadEscape { at, found } => {
+                Diagnostic::new(&codes::E0108, format!("`\\{found}` is not an escape in a text"), Label::new(*at, "unknown escape"))
+                    .with_help("only `\\\"` and `\\\\` are escapes; for a line break, write the text between `\"\"\"` quotes")
+            }
+            InvalidDate { at, found } => {
+                Diagnostic::new(&codes::E0108, format!("`{found}` is not a real date"), Label::new(*at, "no such day"))
+                    .with_help("write dates as YYYY-MM-DD, like `2014-04-01`")
+            }
+            NotHere { at, what, kind } => Diagnostic::new(
+                &codes::E0108,
+                format!("{} cannot contain {what}", with_article(kind)),
+                Label::new(*at, format!("{what} here")),
+            )
+            .with_help("rules, scopes and conditions belong in a `targeting` declaration"),
+            RuleWithoutService { at, verb, number } => Diagnostic::new(
+                &codes::E0107,
+                format!("this `{verb}` rule does not say which service it is about"),
+                Label::new(*at, "which service?"),
+            )
+            .with_help(format!(
+                "name the service after the verb and number, like `{verb} {} light_touch_case_management`",
+                number.unwrap_or(1)
+            )),
+            MissingOpenBrace { at, kind, id } => Diagnostic::new(
+                &codes::E0101,
+                format!("expected `{{` after {kind} {id}"),
+                Label::new(*at, "the declaration's `{` belongs here"),
+            )
+            .with_help(format!("write `{kind} {id} {{` on one line, and close the declaration with `}}`")),
             ExclusiveRange { at, from, to } => Diagnostic::new(
                 &codes::E0109,
                 format!("`{from} .. {to}` does not say whether {to} is included"),
@@ -196,6 +323,12 @@ impl Report for SyntaxError {
             }
         }
     }
+}
+
+/// "a section", "an intention".
+pub fn with_article(noun: &str) -> String {
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {noun}")
 }
 
 fn join_or(items: &[&str]) -> String {

@@ -82,16 +82,60 @@ impl<'a> Splitter<'a> {
         (DECLARATION_KINDS.contains(&kind) && brace && !id.is_empty()).then(|| (kind.to_string(), id.to_string()))
     }
 
+    /// `kind id` on a line of its own, with no `{`: the author left out the brace.
+    fn header_without_brace(&self, at: usize) -> Option<(String, String)> {
+        let line_end = self.text[at..].find('\n').map_or(self.text.len(), |n| at + n);
+        let line = self.text[at..line_end].split("//").next().unwrap_or("");
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            [kind, id] if DECLARATION_KINDS.contains(kind) && id.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.') => {
+                Some((kind.to_string(), id.to_string()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Reports the missing `{` once, and skips the declaration's body: up to a `}` at the
+    /// start of a line, or the next declaration.
+    fn missing_brace(&mut self, start: usize, kind: String, id: String) {
+        let line_end = self.text[start..].find('\n').map_or(self.text.len(), |n| start + n);
+        let end_of_header = start + self.text[start..line_end].trim_end().len();
+        self.errors.push(SyntaxError::MissingOpenBrace { at: self.span(end_of_header, end_of_header), kind: kind.clone(), id: id.clone() });
+        let mut i = (line_end + 1).min(self.text.len());
+        while i < self.text.len() {
+            let rest = &self.text[i..];
+            if rest.starts_with('}') {
+                i += 1;
+                break;
+            }
+            if self.header_at(i).is_some() || self.header_without_brace(i).is_some() {
+                break;
+            }
+            i = rest.find('\n').map_or(self.text.len(), |n| i + n + 1);
+        }
+        self.i = i;
+        self.chunks.push(Chunk { start, end: i, failed: true, header: Some((kind, id)) });
+    }
+
     /// Reads one declaration, from its first character to its closing `}`.
     fn declaration(&mut self) {
         let start = self.i;
         let header = self.header_at(start);
         let mut stack: Vec<usize> = Vec::new();
         let mut failed = false;
+        // An unclosed text swallows the braces after it; the block it leaves open is not a
+        // second mistake to report.
+        let mut text_broken = false;
         let mut too_deep_reported = false;
+        if header.is_none() {
+            if let Some((kind, id)) = self.header_without_brace(start) {
+                self.missing_brace(start, kind, id);
+                return;
+            }
+        }
         loop {
             if self.i >= self.bytes.len() {
-                if let Some(&open) = stack.first() {
+                if let Some(&open) = stack.first().filter(|_| !text_broken) {
                     self.errors.push(SyntaxError::UnclosedBlock {
                         header: header.clone(),
                         open: self.span(open, open + 1),
@@ -119,6 +163,9 @@ impl<'a> Splitter<'a> {
                     // one is read on its own.
                     if let Some(next) = self.header_at(self.i).filter(|_| !self.text[self.i..].starts_with([' ', '\t'])) {
                         let end = self.text[..self.i].trim_end().len();
+                        if text_broken {
+                            break;
+                        }
                         self.errors.push(SyntaxError::UnclosedBlock {
                             header: header.clone(),
                             open: self.span(stack[0], stack[0] + 1),
@@ -133,6 +180,7 @@ impl<'a> Splitter<'a> {
                 b'"' => {
                     if !self.string() {
                         failed = true;
+                        text_broken = true;
                     }
                 }
                 b'{' | b'(' | b'[' => {
