@@ -74,9 +74,12 @@ pub struct Decision {
     pub service: Option<String>,
     pub text: Option<Text>,
     pub source: Source,
-    /// Set when guidance that overrides this rule's guidance decides the other way about the
-    /// same service.
+    /// Set when guidance that overrides this rule's guidance decides the other way about
+    /// everything this rule is about.
     pub superseded_by: Option<String>,
+    /// Rules of overriding guidance that decide the other way about part of what this rule
+    /// is about (a programme within its class): the decision holds except for those.
+    pub exceptions: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -318,6 +321,27 @@ impl<'b> Evaluator<'b> {
         a == b || la.contains(&b) || lb.contains(&a)
     }
 
+    /// The programmes a rule is about, by number of sessions: the rule's class narrowed by
+    /// the service's own count. Two rules about one service but disjoint classes (fewer than
+    /// 18 sessions, more than 40) do not decide about the same programmes.
+    fn sessions(&self, rule: &str) -> (u64, u64) {
+        let Some(r) = self.bundle.rules.rules.iter().find(|r| r.id == rule) else { return (0, u64::MAX) };
+        let own = r.sessions.map(|(a, b)| (a, b.unwrap_or(u64::MAX))).unwrap_or((0, u64::MAX));
+        let service = r
+            .service
+            .as_ref()
+            .and_then(|s| self.bundle.services.services.iter().find(|x| &x.id == s))
+            .and_then(|s| s.sessions)
+            .map(|(a, b)| (a, b.unwrap_or(u64::MAX)))
+            .unwrap_or((0, u64::MAX));
+        let (lo, hi) = (own.0.max(service.0), own.1.min(service.1));
+        if lo <= hi {
+            (lo, hi)
+        } else {
+            own
+        }
+    }
+
     /// The guidance for one offender.
     pub fn evaluate(&self, o: &Offender) -> Outcome {
         let bands = self
@@ -351,6 +375,7 @@ impl<'b> Evaluator<'b> {
                     text: r.text.clone(),
                     source: r.source.clone(),
                     superseded_by: None,
+                    exceptions: Vec::new(),
                 }),
                 Some(false) => {}
                 None => {
@@ -365,19 +390,31 @@ impl<'b> Evaluator<'b> {
                 }
             }
         }
-        // Where guidance that wins decides the other way about the same service, the losing
-        // decision is kept but marked, so a caseworker sees both and which prevails.
+        // Where guidance that wins decides the other way, the losing decision is kept but
+        // marked, so a caseworker sees both and which prevails: superseded when the winner
+        // covers all of it, an exception when it covers part.
         let n = decisions.len();
-        for i in 0..n {
-            for j in 0..n {
+        for j in 0..n {
+            for i in 0..n {
                 let (a, b) = (&decisions[i], &decisions[j]);
-                if a.verb == b.verb || a.verb == "note" || b.verb == "note" || b.superseded_by.is_some() {
+                if a.verb == b.verb || a.verb == "note" || b.verb == "note" {
                     continue;
                 }
                 let (Some(sa), Some(sb)) = (&a.service, &b.service) else { continue };
-                if self.related(sa, sb) && self.wins.contains(&(a.targeting.as_str(), b.targeting.as_str())) {
-                    let winner = a.rule.clone();
-                    decisions[j].superseded_by = Some(winner);
+                let (ca, cb) = (self.sessions(&a.rule), self.sessions(&b.rule));
+                let overlap = ca.0.max(cb.0) <= ca.1.min(cb.1);
+                if !(self.related(sa, sb) && overlap && self.wins.contains(&(a.targeting.as_str(), b.targeting.as_str()))) {
+                    continue;
+                }
+                let covers_service = sa == sb || self.lineage.get(sb.as_str()).is_some_and(|l| l.contains(&sa.as_str()));
+                let covers_sessions = ca.0 <= cb.0 && ca.1 >= cb.1;
+                let winner = a.rule.clone();
+                if covers_service && covers_sessions {
+                    if decisions[j].superseded_by.is_none() {
+                        decisions[j].superseded_by = Some(winner);
+                    }
+                } else {
+                    decisions[j].exceptions.push(winner);
                 }
             }
         }

@@ -98,7 +98,10 @@ pub fn run(dir: &Path, set: &[String], offender_file: Option<&Path>, json: bool)
         out!("\n{heading}:");
         for d in ds {
             let what = d.service.clone().unwrap_or_default();
-            let superseded = d.superseded_by.as_ref().map(|w| format!("  [superseded by {w}]")).unwrap_or_default();
+            let mut superseded = d.superseded_by.as_ref().map(|w| format!("  [superseded by {w}]")).unwrap_or_default();
+            if !d.exceptions.is_empty() {
+                superseded.push_str(&format!("  [except where {} decide otherwise]", d.exceptions.join(", ")));
+            }
             out!("  {}  {what}  ({}:{}){superseded}", d.rule, d.source.file, d.source.line);
             if let Some(t) = &d.text {
                 out!("      {}", t.en);

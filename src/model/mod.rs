@@ -4,6 +4,10 @@
 //! prose is parsed, targets are read, rules are flattened with typed conditions. Everything
 //! keeps its source location, so documents and the bundle can cite the policy.
 
+mod decide;
+
+pub use decide::Applied;
+
 use crate::check::logic::{Cond, Domain, Domains};
 use crate::check::measures::nations;
 use crate::check::rules::{self, describe_sessions, session_interval};
