@@ -36,6 +36,13 @@ impl Cx<'_> {
     }
 }
 
+/// Only the pest parse of one declaration, with no lowering: for measuring the grammar
+/// alone. Returns the number of pairs pest produced, or `None` if it failed.
+pub fn pest_only(text: &str, chunk: &Chunk) -> Option<usize> {
+    pest::set_call_limit(std::num::NonZeroUsize::new(MAX_PARSER_CALLS));
+    IntentParser::parse(Rule::unit, &text[chunk.start..chunk.end]).ok().map(|pairs| pairs.flatten().count())
+}
+
 /// Parses and lowers one declaration. Returns `None` (after reporting) when it is broken.
 pub fn declaration(file: FileId, text: &str, chunk: &Chunk, errors: &mut Vec<SyntaxError>) -> Option<Declaration> {
     pest::set_call_limit(std::num::NonZeroUsize::new(MAX_PARSER_CALLS));

@@ -397,6 +397,13 @@ pub fn parse_file(project: &Project, id: FileId) -> (ParsedFile, Vec<SyntaxError
     (parsed, errors)
 }
 
+/// The bare pest parse of a text (split into declarations, no syntax tree built), for the
+/// benchmark that separates the grammar's cost from the rest. Returns the pairs produced.
+pub fn pest_parse_only(text: &str) -> usize {
+    let (chunks, _) = split::split(FileId(0), text);
+    chunks.iter().filter(|c| !c.failed).filter_map(|c| lower::pest_only(text, c)).sum()
+}
+
 /// Parses every `.intent` file of the project.
 pub fn parse_project(project: &Project) -> (Vec<ParsedFile>, Vec<Diagnostic>) {
     let mut files = Vec::new();
