@@ -40,6 +40,15 @@ enum Generated {
     Characteristics { items: Vec<String> },
     Requirements { groups: Vec<RequirementGroup> },
     PreviousIntentions { groups: Vec<PreviousGroup> },
+    Partners { rows: Vec<PartnerRow> },
+}
+
+#[derive(Serialize)]
+struct PartnerRow {
+    anchor: String,
+    name: String,
+    short: Option<String>,
+    nations: String,
 }
 
 #[derive(Serialize)]
@@ -316,6 +325,23 @@ impl Cx<'_> {
         groups
     }
 
+    fn partners(&self) -> Vec<PartnerRow> {
+        self.policy
+            .partners
+            .iter()
+            .map(|p| PartnerRow {
+                anchor: anchor("partner", &p.id),
+                name: p.name.get(self.lang).to_string(),
+                short: p.short.as_ref().map(|s| s.get(self.lang).to_string()).filter(|s| s != p.name.get(self.lang)),
+                nations: match p.applies.as_slice() {
+                    [Nation::England] => self.s("england"),
+                    [Nation::Wales] => self.s("wales"),
+                    _ => self.s("england_and_wales"),
+                },
+            })
+            .collect()
+    }
+
     fn previous(&self) -> Vec<PreviousGroup> {
         let mut groups: Vec<PreviousGroup> = Vec::new();
         for p in &self.policy.previous_intentions {
@@ -355,6 +381,7 @@ impl Cx<'_> {
             },
             "community_requirements" => Generated::Requirements { groups: self.requirements(Setting::Community) },
             "custodial_requirements" => Generated::Requirements { groups: self.requirements(Setting::Custody) },
+            "partners" => Generated::Partners { rows: self.partners() },
             _ => Generated::PreviousIntentions { groups: self.previous() },
         });
         let children = s.children.iter().map(|c| self.chapter(c, level + 1)).collect();

@@ -47,6 +47,9 @@ impl Templates {
         // Autoescaping is on for every template that produces HTML; `style.css` is included
         // as text, and prose arrives already escaped (see html.rs).
         tera.autoescape_on(vec![".html"]);
+        // One escaping for everything on a page: the prose renderer's (see html.rs), which
+        // leaves `/` alone so links read as written.
+        tera.set_escape_fn(html::escape);
         let strings: BTreeMap<String, BTreeMap<String, String>> =
             serde_yaml::from_str(STRINGS).map_err(|e| format!("templates/strings.yaml: {e}"))?;
         Ok(Templates { tera, strings })

@@ -157,6 +157,7 @@ pub enum Generated {
     CommunityRequirements,
     CustodialRequirements,
     PreviousIntentions,
+    Partners,
 }
 
 impl Generated {
@@ -167,6 +168,7 @@ impl Generated {
         ("community_requirements", Generated::CommunityRequirements),
         ("custodial_requirements", Generated::CustodialRequirements),
         ("previous_intentions", Generated::PreviousIntentions),
+        ("partners", Generated::Partners),
     ];
 }
 

@@ -1,0 +1,251 @@
+//! `intentc build`: both editions and every SLA annex, complete in both languages, with every
+//! link resolving, byte-identical when rebuilt, and atomic when it fails.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+use std::sync::OnceLock;
+
+fn output() -> &'static BTreeMap<String, String> {
+    static O: OnceLock<BTreeMap<String, String>> = OnceLock::new();
+    O.get_or_init(|| common::corpus_output().files.into_iter().map(|(k, v)| (k, String::from_utf8(v).unwrap())).collect())
+}
+
+fn page(path: &str) -> &'static str {
+    output().get(path).unwrap_or_else(|| panic!("no {path} in the output"))
+}
+
+/// Values of an attribute in a page, e.g. every `id="…"`.
+fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let pat = format!("{attr}=\"");
+    html.match_indices(&pat)
+        .map(|(i, _)| {
+            let rest = &html[i + pat.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
+}
+
+#[test]
+fn both_editions_and_every_annex_are_written() {
+    let model = common::corpus_model();
+    for lang in ["en", "cy"] {
+        let html = page(&format!("{lang}/index.html"));
+        assert!(html.starts_with(&format!("<!DOCTYPE html>\n<html lang=\"{lang}\">")), "{lang}");
+        for e in &model.establishments {
+            let sla = page(&format!("sla/{}/{lang}.html", e.id));
+            assert!(sla.contains(&format!("<html lang=\"{lang}\">")));
+        }
+    }
+    assert!(page("cy/index.html").contains("1 Ebrill 2014 i 31 Mawrth 2015"), "Welsh dates");
+    assert!(page("en/index.html").contains("1 April 2014 to 31 March 2015"));
+    assert!(page("en/index.html").contains("hreflang=\"cy\" href=\"../cy/index.html\""), "the English links to the Welsh edition");
+    assert!(page("cy/index.html").contains("hreflang=\"en\" href=\"../en/index.html\""));
+    assert!(page("en/index.html").contains("This document is also published in Welsh"));
+}
+
+#[test]
+fn every_intention_requirement_band_and_partner_is_in_both_languages() {
+    let model = common::corpus_model();
+    for lang in ["en", "cy"] {
+        let html = page(&format!("{lang}/index.html"));
+        let ids: BTreeSet<&str> = attr_values(html, "id").into_iter().collect();
+        let l = if lang == "en" { intentc::model::Lang::En } else { intentc::model::Lang::Cy };
+        let escaped = |s: &str| intentc::emit::html::escape(s);
+        for i in &model.intentions {
+            assert!(ids.contains(format!("int-{}", i.id).as_str()), "{lang}: intention {}", i.id);
+            assert!(html.contains(&escaped(i.title.get(l))), "{lang}: title of {}", i.id);
+        }
+        for r in &model.requirements {
+            assert!(ids.contains(format!("req-{}", r.id).as_str()), "{lang}: requirement {}", r.id);
+        }
+        for set in &model.bands {
+            for b in &set.bands {
+                assert!(html.contains(&escaped(b.title.get(l))), "{lang}: band {}", b.id);
+            }
+        }
+        for p in &model.partners {
+            assert!(html.contains(&escaped(p.name.get(l))), "{lang}: partner {}", p.id);
+        }
+        for r in &model.rules {
+            assert!(ids.contains(format!("rule-{}", r.id.replace('.', "-")).as_str()), "{lang}: rule {}", r.id);
+        }
+        for p in &model.previous_intentions {
+            assert!(ids.contains(format!("prev-{}", p.id.replace('.', "-")).as_str()), "{lang}: 2013-14 intention {}", p.id);
+        }
+    }
+    // The editions have the same structure: the same anchors in the same order.
+    let en = attr_values(page("en/index.html"), "id");
+    let cy = attr_values(page("cy/index.html"), "id");
+    assert_eq!(en, cy);
+}
+
+#[test]
+fn every_internal_link_resolves_and_no_id_is_repeated() {
+    let mut checked = 0;
+    for (path, html) in output().iter().filter(|(p, _)| p.ends_with(".html")) {
+        let ids = attr_values(html, "id");
+        let unique: BTreeSet<&&str> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len(), "{path}: repeated ids");
+        let dir = Path::new(path).parent().unwrap();
+        for href in attr_values(html, "href") {
+            if href.starts_with("http://") || href.starts_with("https://") || href.starts_with("mailto:") {
+                continue;
+            }
+            let (file, fragment) = href.split_once('#').unwrap_or((href, ""));
+            let target = if file.is_empty() {
+                path.clone()
+            } else {
+                let mut parts: Vec<String> = dir.iter().map(|c| c.to_string_lossy().into_owned()).collect();
+                for c in file.split('/') {
+                    match c {
+                        ".." => {
+                            parts.pop();
+                        }
+                        "." | "" => {}
+                        c => parts.push(c.to_string()),
+                    }
+                }
+                parts.join("/")
+            };
+            let target_html = output().get(&target).unwrap_or_else(|| panic!("{path}: link to missing page {href}"));
+            if !fragment.is_empty() {
+                assert!(attr_values(target_html, "id").contains(&fragment), "{path}: link {href} has no target");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 500, "only {checked} links checked");
+}
+
+#[test]
+fn sla_annexes_write_the_target_into_each_measure() {
+    let leeds = page("sla/hmp_leeds/en.html");
+    let targets =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("intentions/establishments/targets/hmp-leeds.yaml")).unwrap();
+    let cu001: &str = targets.lines().find(|l| l.trim_start().starts_with("CU001:")).unwrap().split(':').nth(1).unwrap().trim();
+    assert!(leeds.contains(&format!("To ensure that {cu001}% of prisoners are ready for discharge")), "CU001 with {cu001}");
+    assert!(!leeds.contains("{target}"));
+    assert!(leeds.contains("illustrative values"), "the illustrative notice");
+    // A private prison's annex has no public-sector-only requirement.
+    assert!(page("sla/hmp_leeds/en.html").contains(">CR003<"));
+    assert!(!page("sla/hmp_altcourse/en.html").contains(">CR003<"));
+    // Intentions that apply only in England are not in a Welsh prison's annex.
+    assert!(page("sla/hmp_leeds/en.html").contains("#int-2c\""));
+    assert!(!page("sla/hmp_cardiff/en.html").contains("#int-2c\""));
+    assert!(page("sla/hmp_cardiff/cy.html").contains("#int-2i\""));
+}
+
+#[test]
+fn source_text_is_escaped() {
+    // A document whose texts try to inject markup.
+    let prelude = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prelude.intent")).unwrap();
+    let mut project = intentc::source::Project::new();
+    project.add_str("intentions/prelude.intent", &prelude);
+    project.add_str(
+        "intentions/a.intent",
+        "section s {\n  title { en \"<script>alert(x)</script>\" cy \"<b>bold</b>\" }\n  text { en \"a & b [x](https://x.test/?a=\\\"b\\\") <img src=x onerror=alert(x)>\" cy \"<i>i</i>\" }\n}\n",
+    );
+    project.sort();
+    let stamped: Vec<(String, String)> =
+        project.files.iter().map(|f| (f.path.clone(), intentc::syntax::stamp::stamp_file(&project, f.id).0)).collect();
+    let mut project = intentc::source::Project::new();
+    for (path, text) in &stamped {
+        project.add_str(path.clone(), text);
+    }
+    project.sort();
+    let result = intentc::check(&project, Default::default());
+    assert!(!result.diagnostics.has_errors(), "{:?}", result.diagnostics.codes());
+    let out = intentc::emit::build(&result.model.unwrap(), &Default::default()).unwrap();
+    let en = String::from_utf8(out.files["en/index.html"].clone()).unwrap();
+    assert!(en.contains("&lt;script&gt;alert(x)&lt;/script&gt;"));
+    assert!(!en.contains("<script>"));
+    assert!(en.contains("&lt;img src=x onerror=alert(x)&gt;"));
+    assert!(en.contains("a &amp; b"));
+    let cy = String::from_utf8(out.files["cy/index.html"].clone()).unwrap();
+    assert!(cy.contains("&lt;b&gt;bold&lt;/b&gt;") && !cy.contains("<b>bold"));
+}
+
+fn intentc_bin(args: &[&str], dir: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_intentc")).args(args).current_dir(dir).env_remove("SOURCE_DATE_EPOCH").output().unwrap()
+}
+
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    fn walk(root: &Path, d: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                out.insert(p.strip_prefix(root).unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out
+}
+
+#[test]
+fn two_builds_are_byte_identical_and_a_failed_build_changes_nothing() {
+    let work = tempfile::tempdir().unwrap();
+    let src = work.path().join("intentions");
+    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("intentions"), &src);
+    let first = intentc_bin(&["build", "intentions", "--out", "dist"], work.path());
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    let a = tree(&work.path().join("dist"));
+    assert!(a.len() > 20);
+    let second = intentc_bin(&["build", "intentions", "--out", "dist"], work.path());
+    assert_eq!(second.status.code(), Some(0));
+    assert!(a == tree(&work.path().join("dist")), "a rebuild changed the output");
+
+    // Break a source: the build refuses and the old output stays, byte for byte.
+    let file = src.join("annex-c/custody.intent");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("To ensure that {target}%", "To ensure that %", 1)).unwrap();
+    let broken = intentc_bin(&["build", "intentions", "--out", "dist"], work.path());
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("E0302"));
+    assert!(a == tree(&work.path().join("dist")), "a failed build touched the output");
+    // Missing Welsh also stops a build (but not a plain check).
+    std::fs::write(&file, &text).unwrap();
+    let intro = src.join("01-foreword.intent");
+    let foreword = std::fs::read_to_string(&intro).unwrap();
+    let cut = foreword.find("cy@").unwrap();
+    let end = foreword[cut..].find('"').unwrap() + cut;
+    let without_welsh_stamp = format!("{}cy{}", &foreword[..cut], &foreword[end - 0..]);
+    std::fs::write(&intro, &without_welsh_stamp).unwrap();
+    assert_eq!(intentc_bin(&["check", "intentions"], work.path()).status.code(), Some(0));
+    assert_eq!(intentc_bin(&["build", "intentions", "--out", "dist"], work.path()).status.code(), Some(1));
+    assert!(a == tree(&work.path().join("dist")));
+    // No staging folders are left behind.
+    let leftovers: Vec<String> = std::fs::read_dir(work.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".intentc"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_interface_catalogues_have_the_same_keys() {
+    let t = intentc::emit::Templates::load().unwrap();
+    let keys = t.string_keys();
+    assert_eq!(keys["en"], keys["cy"]);
+    assert!(keys["en"].len() > 40);
+}
