@@ -215,7 +215,7 @@ fn two_builds_are_byte_identical_and_a_failed_build_changes_nothing() {
     let foreword = std::fs::read_to_string(&intro).unwrap();
     let cut = foreword.find("cy@").unwrap();
     let end = foreword[cut..].find('"').unwrap() + cut;
-    let without_welsh_stamp = format!("{}cy{}", &foreword[..cut], &foreword[end - 0..]);
+    let without_welsh_stamp = format!("{}cy{}", &foreword[..cut], &foreword[end..]);
     std::fs::write(&intro, &without_welsh_stamp).unwrap();
     assert_eq!(intentc_bin(&["check", "intentions"], work.path()).status.code(), Some(0));
     assert_eq!(intentc_bin(&["build", "intentions", "--out", "dist"], work.path()).status.code(), Some(1));

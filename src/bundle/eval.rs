@@ -129,8 +129,8 @@ impl<'b> Evaluator<'b> {
         let direct: HashMap<&str, Vec<&str>> =
             bundle.rules.targeting.iter().map(|t| (t.id.as_str(), t.overrides.iter().map(String::as_str).collect())).collect();
         let mut wins = BTreeSet::new();
-        for (start, _) in &direct {
-            let mut stack: Vec<&str> = direct[start].clone();
+        for (start, first) in &direct {
+            let mut stack: Vec<&str> = first.clone();
             let mut seen = BTreeSet::new();
             while let Some(n) = stack.pop() {
                 if seen.insert(n) {

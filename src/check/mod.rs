@@ -410,9 +410,9 @@ impl Report for CheckError {
             )
             .with_label(*partner_at, format!("the nations {partner} works in"))
             .with_help(if *nation == "Wales" {
-                format!("in Wales, name the devolved body (often `welsh_government`), or limit the intention with `applies england`")
+                "in Wales, name the devolved body (often `welsh_government`), or limit the intention with `applies england`".to_string()
             } else {
-                format!("name a partner that works in England, or limit the intention with `applies wales`")
+                "name a partner that works in England, or limit the intention with `applies wales`".to_string()
             }),
             SettingMismatch { intention, requirement, at, requirement_at, intention_setting, requirement_setting } => Diagnostic::new(
                 &codes::E0802,

@@ -56,11 +56,12 @@ pub fn applies(req: &Requirement, est: &Establishment) -> bool {
 
 /// Reads a targets file: the structure is checked here; the values against the requirements
 /// in [`check`].
-pub fn read(project: &Project, file: FileId) -> Result<Targets, CheckError> {
+pub fn read(project: &Project, file: FileId) -> Result<Targets, Box<CheckError>> {
     let f = project.file(file);
     let text = f.text.as_str();
     let at = |start: usize, end: usize| Span::new(file, start, end);
-    let malformed = |span: Span, problem: String, help: &str| CheckError::MalformedTargets { at: span, problem, help: help.to_string() };
+    let malformed =
+        |span: Span, problem: String, help: &str| Box::new(CheckError::MalformedTargets { at: span, problem, help: help.to_string() });
     if f.encoding_error.is_some() {
         return Err(malformed(at(0, 0), "it is not UTF-8 text".into(), "save the file as UTF-8"));
     }
@@ -212,7 +213,7 @@ pub fn check(project: &Project, symbols: &Symbols, errors: &mut Vec<CheckError>)
         let targets = match read(project, file.id) {
             Ok(t) => t,
             Err(e) => {
-                errors.push(e);
+                errors.push(*e);
                 continue;
             }
         };

@@ -70,8 +70,8 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
                 } else {
                     term.en.iter().any(|f| find_word(&en_lower, f).is_some())
                 };
-                if found {
-                    if !term.cy.iter().any(|f| find_start(&cy_lower, f)) {
+                if found && !term.cy.iter().any(|f| find_start(&cy_lower, f)) {
+                    {
                         // Point at the term itself when it stands on one line of the text.
                         let english = term
                             .en

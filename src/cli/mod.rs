@@ -168,7 +168,7 @@ fn check(path: &std::path::Path, report: &Report) -> i32 {
 
 fn print_diagnostics(project: &crate::source::Project, diagnostics: &[crate::diagnostics::Diagnostic], report: &Report) {
     let mut err = std::io::stderr().lock();
-    let _ = err.write_all(render::render(&project, diagnostics, report.format, use_color(report.color)).as_bytes());
+    let _ = err.write_all(render::render(project, diagnostics, report.format, use_color(report.color)).as_bytes());
     if report.format == Format::Human {
         let files = project.files.len();
         let _ = writeln!(err, "checked {files} file{}: {}", if files == 1 { "" } else { "s" }, render::summary(diagnostics));

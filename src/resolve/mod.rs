@@ -458,7 +458,7 @@ fn check_documents(files: &[ParsedFile], symbols: &Symbols, errors: &mut Vec<Res
 }
 
 /// The parent links that must not form circles.
-fn parents<'a>(d: &'a Declaration) -> Vec<&'a Ident> {
+fn parents(d: &Declaration) -> Vec<&Ident> {
     match &d.body {
         Body::Section(s) => s.under.iter().collect(),
         Body::Intention(i) => i.under.iter().collect(),

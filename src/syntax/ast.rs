@@ -112,6 +112,9 @@ pub struct Declaration {
     pub body: Body,
 }
 
+// Declarations are built once per run and never moved in bulk: boxing the large variants
+// would add noise for no gain.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
     Document(Document),
@@ -490,6 +493,7 @@ pub struct Scope {
     pub span: Span,
 }
 
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum TargetingItem {
     Rule(Rule),

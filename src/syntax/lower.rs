@@ -173,6 +173,7 @@ impl Item {
     }
 }
 
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 enum Value {
     Text(Text),

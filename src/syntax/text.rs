@@ -15,9 +15,12 @@ pub fn digest(english: &str) -> String {
     hash.iter().map(|b| format!("{b:02x}")).collect::<String>()[..STAMP_LEN].to_string()
 }
 
+/// A text and, for each of its lines, (offset in the text, offset in the file).
+pub type Mapped = (String, Vec<(usize, usize)>);
+
 /// A `"…"` literal's content (without quotes), with `\"` and `\\` unescaped. `base` is the
 /// file offset of the content. On a bad escape, returns its offset in the file.
-pub fn unescape(content: &str, base: usize) -> Result<(String, Vec<(usize, usize)>), (usize, char)> {
+pub fn unescape(content: &str, base: usize) -> Result<Mapped, (usize, char)> {
     let mut out = String::with_capacity(content.len());
     let mut chars = content.char_indices();
     while let Some((i, c)) = chars.next() {
