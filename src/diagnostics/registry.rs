@@ -111,3 +111,14 @@ codes! {
 pub fn lookup(id: &str) -> Option<&'static Code> {
     ALL.iter().copied().find(|c| c.id.eq_ignore_ascii_case(id))
 }
+
+/// `docs/codes.md`: the index of every code. A test keeps the file equal to this.
+pub fn markdown_index() -> String {
+    let mut out = String::from(
+        "# Diagnostic codes\n\nEvery diagnostic intentc reports has one of these codes. `intentc explain CODE` prints the\ncode's page (`docs/codes/CODE.md`): a wrong example, a right one and why. A code's first\nletter is its default severity: `E` an error, `W` a warning (`--deny warnings` makes every\nwarning an error; `--strict`, and `build`, make the Welsh warnings errors).\n\nThis file is generated from `src/diagnostics/registry.rs`; `tests/docs.rs` checks it.\n\n| code | name | severity | what it means |\n| --- | --- | --- | --- |\n",
+    );
+    for c in ALL {
+        out.push_str(&format!("| [{id}](codes/{id}.md) | `{}` | {} | {} |\n", c.name, c.severity().as_str(), c.title, id = c.id));
+    }
+    out
+}
