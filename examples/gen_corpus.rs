@@ -146,7 +146,7 @@ fn generate(from: &Path, scale: usize, out: &Path) -> Stats {
         std::fs::remove_dir_all(out).expect("could not clear the output folder");
     }
     let mut stats = Stats { files: 0, bytes: 0, declarations: 0 };
-    let mut write = |rel: &str, text: &str, stats: &mut Stats| {
+    let write = |rel: &str, text: &str, stats: &mut Stats| {
         let path = out.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).expect("could not create a folder");
         std::fs::write(&path, text).expect("could not write a file");

@@ -326,7 +326,7 @@ fn arb_offender() -> impl Strategy<Value = Vec<(String, Value)>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 400, failure_persistence: None, ..ProptestConfig::default() })]
     #[test]
     fn the_bundle_evaluator_agrees_with_the_model(values in arb_offender()) {
         static MODEL: OnceLock<intentc::model::Policy> = OnceLock::new();

@@ -16,6 +16,9 @@ fn the_code_index_matches_the_registry() {
 fn the_language_page_names_every_declaration_kind() {
     let page = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/language.md")).unwrap();
     for kind in intentc::syntax::ast::DECLARATION_KINDS {
-        assert!(page.contains(&format!("### {kind}")) || page.contains(&format!(", {kind}")) || page.contains(&format!("### {kind},")), "docs/language.md has no section for `{kind}`");
+        assert!(
+            page.contains(&format!("### {kind}")) || page.contains(&format!(", {kind}")) || page.contains(&format!("### {kind},")),
+            "docs/language.md has no section for `{kind}`"
+        );
     }
 }
