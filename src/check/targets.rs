@@ -76,9 +76,15 @@ pub fn read(project: &Project, file: FileId) -> Result<Targets, Box<CheckError>>
         }
     }
     let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let off = e.location().map(|l| l.index()).unwrap_or(0).min(text.len());
+        let mut off = e.location().map(|l| l.index()).unwrap_or(0).min(text.len());
         let msg = e.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        // serde_yaml points at the map; the author wants the line that repeats the key.
+        if let Some(key) = msg.split("duplicate entry with key \"").nth(1).and_then(|k| k.split('"').next()) {
+            if let Some(second) = lines.iter().filter(|l| l.key == key).nth(1) {
+                off = second.start;
+            }
+        }
         malformed(at(off, off), msg, "a targets file is `status: illustrative` and a `targets:` map of requirement ids to numbers")
     })?;
     let serde_yaml::Value::Mapping(top) = value else {
