@@ -297,45 +297,28 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
         }
     }
 
-    // Session classes against the catalogue.
+    // Session classes against the catalogue: the rule's own service, and every example.
     for r in &rules {
         let Some(target) = r.service else { continue };
-        let Some(service) = symbols.service(&target.name) else { continue };
-        if let (Some(rs), Some(ss)) = (&r.rule.sessions, &service.sessions) {
+        let Some(rs) = &r.rule.sessions else {
+            check_examples_within(symbols, r, target, errors);
+            continue;
+        };
+        let named = std::iter::once((target, rs.span)).chain(r.rule.examples.iter().map(|e| (e, e.span)));
+        for (service, at) in named {
+            let Some(ss) = symbols.service(&service.name).and_then(|s| s.sessions.as_ref()) else { continue };
             if intersect(session_interval(&rs.node), session_interval(&ss.node)).is_none() {
                 errors.push(CheckError::SessionMismatch {
                     rule: r.id.clone(),
-                    at: rs.span,
-                    service: target.name.clone(),
+                    at,
+                    service: service.name.clone(),
                     service_at: ss.span,
                     service_sessions: describe_sessions(&ss.node),
                     rule_sessions: describe_sessions(&rs.node),
                 });
             }
         }
-        for ex in &r.rule.examples {
-            let Some(example) = symbols.service(&ex.name) else { continue };
-            if !lineage(symbols, &ex.name).contains(&target.name) {
-                errors.push(CheckError::NotWithin {
-                    rule: r.id.clone(),
-                    at: ex.span,
-                    example: ex.name.clone(),
-                    service: target.name.clone(),
-                });
-            }
-            if let (Some(rs), Some(es)) = (&r.rule.sessions, &example.sessions) {
-                if intersect(session_interval(&rs.node), session_interval(&es.node)).is_none() {
-                    errors.push(CheckError::SessionMismatch {
-                        rule: r.id.clone(),
-                        at: ex.span,
-                        service: ex.name.clone(),
-                        service_at: es.span,
-                        service_sessions: describe_sessions(&es.node),
-                        rule_sessions: describe_sessions(&rs.node),
-                    });
-                }
-            }
-        }
+        check_examples_within(symbols, r, target, errors);
     }
 
     // Rules no offender can reach.
@@ -351,6 +334,15 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
     }
 
     conflicts(symbols, &domains, &rules, errors);
+}
+
+/// A rule's examples must be services within the rule's service.
+fn check_examples_within(symbols: &Symbols, r: &FlatRule, target: &Ident, errors: &mut Vec<CheckError>) {
+    for ex in &r.rule.examples {
+        if symbols.service(&ex.name).is_some() && !lineage(symbols, &ex.name).contains(&target.name) {
+            errors.push(CheckError::NotWithin { rule: r.id.clone(), at: ex.span, example: ex.name.clone(), service: target.name.clone() });
+        }
+    }
 }
 
 /// Which targetings win over which (`overrides`, followed transitively).
