@@ -18,6 +18,10 @@
 //!   5 establishments of copy 0 stay, and their targets files carry a value for the matching
 //!   requirement of every copy (`CU001_k7: 99`), which grows linearly.
 //!
+//! With `--terms-once`, the termbase is not copied either (copy 0's terms only): the termbase
+//! check compares every text with every term, so copying the termbase makes that check grow
+//! with N²; this option shows the rest of `check` on its own.
+//!
 //! The Welsh is re-stamped (in memory, with `intentc::syntax::stamp::stamp_file`) before
 //! copying, so the result checks clean with `--strict` whenever the reference corpus does.
 //! The output is deterministic: no randomness, files written in sorted order.
@@ -31,14 +35,16 @@ fn main() {
     let mut scale: usize = 1;
     let mut out: Option<PathBuf> = None;
     let mut from = Path::new(env!("CARGO_MANIFEST_DIR")).join("intentions");
+    let mut terms_once = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--scale" => scale = args.next().and_then(|s| s.parse().ok()).expect("--scale takes a whole number ≥ 1"),
             "--out" => out = args.next().map(PathBuf::from),
+            "--terms-once" => terms_once = true,
             "--from" => from = args.next().map(PathBuf::from).expect("--from takes a folder"),
             "-h" | "--help" => {
-                eprintln!("usage: gen_corpus --scale N --out DIR [--from intentions]");
+                eprintln!("usage: gen_corpus --scale N --out DIR [--from intentions] [--terms-once]");
                 return;
             }
             other => panic!("unknown argument `{other}` (usage: gen_corpus --scale N --out DIR)"),
@@ -46,22 +52,76 @@ fn main() {
     }
     assert!(scale >= 1, "--scale must be at least 1");
     let out = out.expect("--out DIR is required");
-    let stats = generate(&from, scale, &out);
+    let stats = generate(&from, scale, &out, terms_once);
     println!(
-        "wrote {} files, {} bytes, {} declarations ({} copies of {}) to {}",
+        "scale={scale} files={} bytes={} declarations={} rules={} texts={} terms={} out={}",
         stats.files,
         stats.bytes,
         stats.declarations,
-        scale,
-        from.display(),
+        stats.rules,
+        stats.texts,
+        stats.terms,
         out.display()
     );
 }
 
+#[derive(Default)]
 struct Stats {
     files: usize,
     bytes: usize,
     declarations: usize,
+    /// Targeting rules (`invest`, `avoid`, `note`).
+    rules: usize,
+    /// Bilingual texts (each an English and a Welsh).
+    texts: usize,
+    terms: usize,
+}
+
+/// What one file holds: declarations, rules, texts, terms.
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    declarations: usize,
+    rules: usize,
+    texts: usize,
+    terms: usize,
+}
+
+impl Counts {
+    fn of(d: &Declaration) -> Counts {
+        fn rules(items: &[TargetingItem]) -> usize {
+            items
+                .iter()
+                .map(|i| match i {
+                    TargetingItem::Rule(_) => 1,
+                    TargetingItem::Scope(s) => rules(&s.items),
+                })
+                .sum()
+        }
+        Counts {
+            declarations: 1,
+            rules: match &d.body {
+                Body::Targeting(t) => rules(&t.items),
+                _ => 0,
+            },
+            texts: d.texts().len(),
+            terms: matches!(d.body, Body::Term(_)) as usize,
+        }
+    }
+    fn add(&mut self, o: Counts) {
+        self.declarations += o.declarations;
+        self.rules += o.rules;
+        self.texts += o.texts;
+        self.terms += o.terms;
+    }
+}
+
+impl Stats {
+    fn add(&mut self, c: Counts) {
+        self.declarations += c.declarations;
+        self.rules += c.rules;
+        self.texts += c.texts;
+        self.terms += c.terms;
+    }
 }
 
 /// Every file under `dir`, relative to it, sorted.
@@ -90,12 +150,12 @@ struct Template {
     inserts: Vec<usize>,
     /// Declarations left out of copies 1.., as byte ranges.
     drop: Vec<(usize, usize)>,
-    /// Declarations in copies 1..
-    kept: usize,
-    total: usize,
+    /// What copy 0 holds, and what copies 1.. hold.
+    total: Counts,
+    kept: Counts,
 }
 
-fn generate(from: &Path, scale: usize, out: &Path) -> Stats {
+fn generate(from: &Path, scale: usize, out: &Path, terms_once: bool) -> Stats {
     let mut rels = Vec::new();
     walk(from, "", &mut rels);
 
@@ -127,10 +187,14 @@ fn generate(from: &Path, scale: usize, out: &Path) -> Stats {
         assert!(errors.is_empty(), "{} does not parse: {errors:?}", f.path);
         let mut idents: Vec<&Ident> = Vec::new();
         let mut drop = Vec::new();
+        let (mut total, mut kept) = (Counts::default(), Counts::default());
         for d in &parsed.ast.declarations {
             declared.insert(d.id.name.clone());
-            if matches!(d.body, Body::Document(_) | Body::Establishment(_)) {
+            total.add(Counts::of(d));
+            if matches!(d.body, Body::Document(_) | Body::Establishment(_)) || (terms_once && matches!(d.body, Body::Term(_))) {
                 drop.push((d.span.start, d.span.end));
+            } else {
+                kept.add(Counts::of(d));
             }
             idents.push(&d.id);
             refs(d, &mut idents);
@@ -138,14 +202,13 @@ fn generate(from: &Path, scale: usize, out: &Path) -> Stats {
         let mut inserts: Vec<usize> = idents.iter().map(|i| i.span.end).collect();
         inserts.sort_unstable();
         inserts.dedup();
-        let total = parsed.ast.declarations.len();
-        templates.push(Template { path: f.path.clone(), text: f.text.clone(), inserts, kept: total - drop.len(), drop, total });
+        templates.push(Template { path: f.path.clone(), text: f.text.clone(), inserts, drop, total, kept });
     }
 
     if out.exists() {
         std::fs::remove_dir_all(out).expect("could not clear the output folder");
     }
-    let mut stats = Stats { files: 0, bytes: 0, declarations: 0 };
+    let mut stats = Stats::default();
     let write = |rel: &str, text: &str, stats: &mut Stats| {
         let path = out.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).expect("could not create a folder");
@@ -159,10 +222,10 @@ fn generate(from: &Path, scale: usize, out: &Path) -> Stats {
         for t in &templates {
             if k == 0 {
                 write(&format!("{dir}/{}", t.path), &t.text, &mut stats);
-                stats.declarations += t.total;
+                stats.add(t.total);
                 continue;
             }
-            if t.kept == 0 {
+            if t.kept.declarations == 0 {
                 continue;
             }
             let suffix = format!("_k{k}");
@@ -186,7 +249,7 @@ fn generate(from: &Path, scale: usize, out: &Path) -> Stats {
                 }
             }
             write(&format!("{dir}/{}", t.path), &s, &mut stats);
-            stats.declarations += t.kept;
+            stats.add(t.kept);
         }
     }
 

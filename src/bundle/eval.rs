@@ -98,12 +98,30 @@ pub struct Outcome {
     pub undetermined: Vec<Undetermined>,
 }
 
+/// A rule's session class: its own, narrowed by its service's session count.
+fn class_of(r: &super::Rule, services: &HashMap<&str, Option<(u64, Option<u64>)>>) -> (u64, u64) {
+    let full = (0, u64::MAX);
+    let own = r.sessions.map(|(a, b)| (a, b.unwrap_or(u64::MAX))).unwrap_or(full);
+    let service =
+        r.service.as_deref().and_then(|s| services.get(s).copied().flatten()).map(|(a, b)| (a, b.unwrap_or(u64::MAX))).unwrap_or(full);
+    let (lo, hi) = (own.0.max(service.0), own.1.min(service.1));
+    if lo <= hi {
+        (lo, hi)
+    } else {
+        own
+    }
+}
+
 /// An evaluator over one bundle, with its indexes built once.
 pub struct Evaluator<'b> {
     bundle: &'b Bundle,
+    /// Each rule's session class, by rule id, computed once.
+    classes: HashMap<&'b str, (u64, u64)>,
+    /// `beats[a][b]`: targeting a overrides targeting b (transitively), by index.
+    beats: Vec<Vec<bool>>,
+    targeting_index: HashMap<&'b str, usize>,
     domains: BTreeMap<&'b str, &'b Domain>,
     lineage: HashMap<&'b str, Vec<&'b str>>,
-    wins: BTreeSet<(&'b str, &'b str)>,
 }
 
 impl<'b> Evaluator<'b> {
@@ -139,7 +157,18 @@ impl<'b> Evaluator<'b> {
                 }
             }
         }
-        Evaluator { bundle, domains, lineage, wins }
+        let services: HashMap<&str, Option<(u64, Option<u64>)>> =
+            bundle.services.services.iter().map(|s| (s.id.as_str(), s.sessions)).collect();
+        let classes = bundle.rules.rules.iter().map(|r| (r.id.as_str(), class_of(r, &services))).collect();
+        let targeting_index: HashMap<&str, usize> = bundle.rules.targeting.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
+        let n = targeting_index.len();
+        let mut beats = vec![vec![false; n]; n];
+        for (a, b) in &wins {
+            if let (Some(&i), Some(&j)) = (targeting_index.get(a), targeting_index.get(b)) {
+                beats[i][j] = true;
+            }
+        }
+        Evaluator { bundle, classes, beats, targeting_index, domains, lineage }
     }
 
     /// Reads `--set name=value` style input into a typed value.
@@ -325,21 +354,7 @@ impl<'b> Evaluator<'b> {
     /// the service's own count. Two rules about one service but disjoint classes (fewer than
     /// 18 sessions, more than 40) do not decide about the same programmes.
     fn sessions(&self, rule: &str) -> (u64, u64) {
-        let Some(r) = self.bundle.rules.rules.iter().find(|r| r.id == rule) else { return (0, u64::MAX) };
-        let own = r.sessions.map(|(a, b)| (a, b.unwrap_or(u64::MAX))).unwrap_or((0, u64::MAX));
-        let service = r
-            .service
-            .as_ref()
-            .and_then(|s| self.bundle.services.services.iter().find(|x| &x.id == s))
-            .and_then(|s| s.sessions)
-            .map(|(a, b)| (a, b.unwrap_or(u64::MAX)))
-            .unwrap_or((0, u64::MAX));
-        let (lo, hi) = (own.0.max(service.0), own.1.min(service.1));
-        if lo <= hi {
-            (lo, hi)
-        } else {
-            own
-        }
+        self.classes.get(rule).copied().unwrap_or((0, u64::MAX))
     }
 
     /// The guidance for one offender.
@@ -394,8 +409,15 @@ impl<'b> Evaluator<'b> {
         // marked, so a caseworker sees both and which prevails: superseded when the winner
         // covers all of it, an exception when it covers part.
         let n = decisions.len();
+        let tix: Vec<usize> =
+            decisions.iter().map(|d| self.targeting_index.get(d.targeting.as_str()).copied().unwrap_or(usize::MAX)).collect();
+        let beats = |i: usize, j: usize| tix[i] != usize::MAX && tix[j] != usize::MAX && self.beats[tix[i]][tix[j]];
         for j in 0..n {
             for i in 0..n {
+                // The override relation is the cheapest test and rules out most pairs.
+                if !beats(i, j) {
+                    continue;
+                }
                 let (a, b) = (&decisions[i], &decisions[j]);
                 if a.verb == b.verb || a.verb == "note" || b.verb == "note" {
                     continue;
@@ -403,7 +425,7 @@ impl<'b> Evaluator<'b> {
                 let (Some(sa), Some(sb)) = (&a.service, &b.service) else { continue };
                 let (ca, cb) = (self.sessions(&a.rule), self.sessions(&b.rule));
                 let overlap = ca.0.max(cb.0) <= ca.1.min(cb.1);
-                if !(self.related(sa, sb) && overlap && self.wins.contains(&(a.targeting.as_str(), b.targeting.as_str()))) {
+                if !(self.related(sa, sb) && overlap) {
                     continue;
                 }
                 let covers_service = sa == sb || self.lineage.get(sb.as_str()).is_some_and(|l| l.contains(&sa.as_str()));

@@ -16,6 +16,18 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
         })
         .collect();
     let terms: Vec<PreparedTerm> = terms.into_iter().map(|(t, span)| PreparedTerm::new(t, span)).collect();
+    // Terms by the first word of each English form, so a text is scanned once for the words
+    // it has, not once per term: linear in the text, whatever the size of the termbase.
+    let mut by_first_word: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+    for (i, t) in terms.iter().enumerate() {
+        for f in &t.en {
+            let first = f.split_whitespace().next().unwrap_or("").to_string();
+            let entry = by_first_word.entry(first).or_default();
+            if entry.last() != Some(&i) {
+                entry.push(i);
+            }
+        }
+    }
     for d in &symbols.order {
         let decl = format!("{} {}", d.kind.node, d.id.name);
         for (field, t, role) in d.texts() {
@@ -62,7 +74,15 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
             let en_folded = fold(&en.value);
             let cy_folded = fold(&cy.value);
             let (en_lower, cy_lower) = (en_folded.to_lowercase(), cy_folded.to_lowercase());
-            for term in &terms {
+            let mut candidates: Vec<usize> = en_lower
+                .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
+                .filter_map(|w| by_first_word.get(w))
+                .flatten()
+                .copied()
+                .collect();
+            candidates.sort_unstable();
+            candidates.dedup();
+            for term in candidates.into_iter().map(|i| &terms[i]) {
                 // A term written with a capital (a title word such as "Introduction") matches
                 // only as written; other terms match in any case.
                 let found = if term.cased {
