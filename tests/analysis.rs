@@ -184,3 +184,38 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Many rules at once: the index and the interval join must find exactly the pairs that
+    /// brute force finds.
+    #[test]
+    fn conflict_pairs_among_many_rules_match_brute_force(rules in prop::collection::vec((any::<bool>(), arb_c()), 2..9)) {
+        let mut text = String::from(
+            "attribute n { name { en \"N\" cy \"N\" }; type number; range 0 ..= 10 }\n\
+             attribute l { name { en \"L\" cy \"L\" }; type level; levels low, mid, high }\n\
+             attribute f { name { en \"F\" cy \"F\" }; type yes_no }\n\
+             service s { name { en \"S\" cy \"S\" }; kind intervention }\n\
+             targeting t {\n  title { en \"T\" cy \"T\" }\n",
+        );
+        for (i, (invest, c)) in rules.iter().enumerate() {
+            text.push_str(&format!("  {} {} s {{ when {} }}\n", if *invest { "invest" } else { "avoid" }, i + 1, c.text()));
+        }
+        text.push_str("}\n");
+        let errors = check_text(&text);
+        let reported: BTreeSet<(String, String)> = errors.iter().filter_map(|e| match e {
+            CheckError::Conflict { invest, avoid, .. } => Some((invest.clone(), avoid.clone())),
+            _ => None,
+        }).collect();
+        let mut expected = BTreeSet::new();
+        for (i, (inv, a)) in rules.iter().enumerate() {
+            for (j, (av, b)) in rules.iter().enumerate() {
+                if *inv && !*av && offenders().any(|o| a.eval(o) && b.eval(o)) {
+                    expected.insert((format!("t.{}", i + 1), format!("t.{}", j + 1)));
+                }
+            }
+        }
+        prop_assert_eq!(reported, expected, "source:\n{}", text);
+    }
+}

@@ -369,69 +369,158 @@ fn overrides(symbols: &Symbols) -> BTreeSet<(String, String)> {
     out
 }
 
-/// Invest / avoid pairs that can both apply to one offender. Rules are indexed by the
-/// services they are about, so only pairs within one line of the catalogue are compared:
-/// O(n · depth) to index, plus the pairs that genuinely share a service.
-fn conflicts(symbols: &Symbols, domains: &Domains, rules: &[FlatRule], errors: &mut Vec<CheckError>) {
-    let wins = overrides(symbols);
-    // covering[s]: invest rules about s or anything within s.
-    let mut covering: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut at: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, r) in rules.iter().enumerate() {
-        if r.verb != Verb::Invest {
-            continue;
+/// A conservative bound on the values of one numeric attribute for which a condition can
+/// hold: every offender who matches has a value inside it (`None`: no value can match).
+fn bound(c: &Cond, attr: &str, full: (i64, i64)) -> Option<(i64, i64)> {
+    let meet = |a: (i64, i64), b: (i64, i64)| (a.0.max(b.0) <= a.1.min(b.1)).then_some((a.0.max(b.0), a.1.min(b.1)));
+    match c {
+        Cond::All(cs) => cs.iter().try_fold(full, |acc, c| meet(acc, bound(c, attr, full)?)),
+        Cond::Any(cs) => cs.iter().filter_map(|c| bound(c, attr, full)).reduce(|a, b| (a.0.min(b.0), a.1.max(b.1))),
+        Cond::Compare { attribute, op, value: Val::Number(v) } if attribute == attr => match op {
+            Op::Eq => meet(full, (*v, *v)),
+            Op::Lt => meet(full, (full.0, v - 1)),
+            Op::Le => meet(full, (full.0, *v)),
+            Op::Gt => meet(full, (v + 1, full.1)),
+            Op::Ge => meet(full, (*v, full.1)),
+            Op::Ne => Some(full),
+        },
+        Cond::Between { attribute, min, max } if attribute == attr => meet(full, (*min, *max)),
+        Cond::OneOf { attribute, values } if attribute == attr => {
+            let ns: Vec<i64> = values.iter().filter_map(|v| if let Val::Number(n) = v { Some(*n) } else { None }).collect();
+            meet(full, (*ns.iter().min()?, *ns.iter().max()?))
         }
-        let Some(s) = r.service else { continue };
-        at.entry(s.name.clone()).or_default().push(i);
-        for a in lineage(symbols, &s.name) {
-            covering.entry(a).or_default().push(i);
+        // `not` and tests of other attributes do not narrow this one.
+        _ => Some(full),
+    }
+}
+
+/// Every (invest, avoid) pair whose intervals overlap, by one sweep over their endpoints:
+/// O(n log n + k) for k pairs.
+fn interval_join(invest: &[(usize, (i64, i64))], avoid: &[(usize, (i64, i64))]) -> Vec<(usize, usize)> {
+    // Events: (position, 0 = start / 1 = end, side, index). Starts sort before ends at the
+    // same position, so intervals that only touch still meet (bounds are inclusive).
+    let mut events: Vec<(i64, u8, u8, usize)> = Vec::with_capacity(2 * (invest.len() + avoid.len()));
+    for (side, list) in [(0u8, invest), (1u8, avoid)] {
+        for (k, (_, (lo, hi))) in list.iter().enumerate() {
+            events.push((*lo, 0, side, k));
+            events.push((*hi, 1, side, k));
         }
     }
-    let mut reported = BTreeSet::new();
-    for (j, avoid) in rules.iter().enumerate() {
-        if avoid.verb != Verb::Avoid {
+    events.sort_unstable();
+    let mut active: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+    let mut slot: [Vec<usize>; 2] = [vec![0; invest.len()], vec![0; avoid.len()]];
+    let mut pairs = Vec::new();
+    for (_, kind, side, k) in events {
+        let side = side as usize;
+        if kind == 0 {
+            for &other in &active[1 - side] {
+                pairs.push(if side == 0 { (invest[k].0, avoid[other].0) } else { (invest[other].0, avoid[k].0) });
+            }
+            slot[side][k] = active[side].len();
+            active[side].push(k);
+        } else {
+            let at = slot[side][k];
+            active[side].swap_remove(at);
+            if let Some(&moved) = active[side].get(at) {
+                slot[side][moved] = at;
+            }
+        }
+    }
+    pairs
+}
+
+/// Invest / avoid pairs that can both apply to one offender.
+///
+/// Candidates come from an index by the catalogue (a rule about a class meets the rules about
+/// anything within it) and, inside each line of the catalogue, an interval join on the
+/// numeric attribute the rules constrain most (in practice the OGRS score): O(n log n + k),
+/// where k is the pairs about one service whose score ranges overlap. Each candidate then
+/// gets the exact witness search.
+fn conflicts(symbols: &Symbols, domains: &Domains, rules: &[FlatRule], errors: &mut Vec<CheckError>) {
+    let wins = overrides(symbols);
+    // The numeric attribute most rules narrow: the one that separates them best.
+    let numeric: Vec<(&String, (i64, i64))> = domains
+        .iter()
+        .filter_map(|(a, d)| match d {
+            Domain::Number { min, max } => Some((a, (*min, *max))),
+            _ => None,
+        })
+        .collect();
+    let key = numeric
+        .iter()
+        .max_by_key(|(a, full)| rules.iter().filter_map(|r| r.condition.as_ref()).filter(|c| bound(c, a, *full) != Some(*full)).count())
+        .map(|(a, full)| (a.as_str(), *full));
+    let span_of = |c: &Cond| match key {
+        Some((a, full)) => bound(c, a, full),
+        None => Some((0, 0)),
+    };
+    // For each service: invest and avoid rules about it exactly, and about anything within it.
+    #[derive(Default)]
+    struct Lists {
+        invest_at: Vec<(usize, (i64, i64))>,
+        invest_within: Vec<(usize, (i64, i64))>,
+        avoid_at: Vec<(usize, (i64, i64))>,
+        avoid_within: Vec<(usize, (i64, i64))>,
+    }
+    let mut by_service: HashMap<String, Lists> = HashMap::new();
+    for (i, r) in rules.iter().enumerate() {
+        let (Some(s), Some(c)) = (r.service, &r.condition) else { continue };
+        let Some(span) = span_of(c) else { continue };
+        let lineage = lineage(symbols, &s.name);
+        for (depth, a) in lineage.into_iter().enumerate() {
+            let lists = by_service.entry(a).or_default();
+            match (r.verb, depth) {
+                (Verb::Invest, 0) => lists.invest_at.push((i, span)),
+                (Verb::Invest, _) => lists.invest_within.push((i, span)),
+                (Verb::Avoid, 0) => lists.avoid_at.push((i, span)),
+                (Verb::Avoid, _) => lists.avoid_within.push((i, span)),
+                _ => {}
+            }
+        }
+    }
+    let mut candidates: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut services: Vec<&String> = by_service.keys().collect();
+    services.sort();
+    for s in services {
+        let l = &by_service[s];
+        // An avoid about this service meets invests about it or anything within it; an invest
+        // about it meets avoids about anything within it.
+        let mut invest_all = l.invest_at.clone();
+        invest_all.extend_from_slice(&l.invest_within);
+        candidates.extend(interval_join(&invest_all, &l.avoid_at));
+        candidates.extend(interval_join(&l.invest_at, &l.avoid_within));
+    }
+    let full = (0, i64::MAX);
+    let class = |r: &FlatRule| {
+        let own = r.sessions.unwrap_or(full);
+        let cat = r
+            .service
+            .and_then(|s| symbols.service(&s.name))
+            .and_then(|s| s.sessions.as_ref())
+            .map(|s| session_interval(&s.node))
+            .unwrap_or(full);
+        intersect(own, cat).unwrap_or(own)
+    };
+    for (i, j) in candidates {
+        let (invest, avoid) = (&rules[i], &rules[j]);
+        let (Some(ci), Some(ca)) = (&invest.condition, &avoid.condition) else { continue };
+        if wins.contains(&(invest.targeting.to_string(), avoid.targeting.to_string()))
+            || wins.contains(&(avoid.targeting.to_string(), invest.targeting.to_string()))
+        {
             continue;
         }
-        let Some(s) = avoid.service else { continue };
-        let Some(ca) = &avoid.condition else { continue };
-        let mut candidates: BTreeSet<usize> = covering.get(&s.name).into_iter().flatten().copied().collect();
-        for a in lineage(symbols, &s.name).iter().skip(1) {
-            candidates.extend(at.get(a).into_iter().flatten().copied());
+        if intersect(class(invest), class(avoid)).is_none() {
+            continue;
         }
-        for i in candidates {
-            let invest = &rules[i];
-            let Some(ci) = &invest.condition else { continue };
-            if wins.contains(&(invest.targeting.to_string(), avoid.targeting.to_string()))
-                || wins.contains(&(avoid.targeting.to_string(), invest.targeting.to_string()))
-            {
-                continue;
-            }
-            let full = (0, i64::MAX);
-            let class = |r: &FlatRule| {
-                let own = r.sessions.unwrap_or(full);
-                let cat = r
-                    .service
-                    .and_then(|s| symbols.service(&s.name))
-                    .and_then(|s| s.sessions.as_ref())
-                    .map(|s| session_interval(&s.node))
-                    .unwrap_or(full);
-                intersect(own, cat).unwrap_or(own)
-            };
-            if intersect(class(invest), class(avoid)).is_none() {
-                continue;
-            }
-            if let Search::Found(o) = logic::witness(&[ci, ca], domains) {
-                if reported.insert((i, j)) {
-                    errors.push(CheckError::Conflict {
-                        invest: invest.id.clone(),
-                        avoid: avoid.id.clone(),
-                        service: invest.service.map(|s| s.name.clone()).unwrap_or_default(),
-                        at: invest.rule.verb.span,
-                        other: avoid.rule.verb.span,
-                        witness: logic::describe_offender(&o),
-                    });
-                }
-            }
+        if let Search::Found(o) = logic::witness(&[ci, ca], domains) {
+            errors.push(CheckError::Conflict {
+                invest: invest.id.clone(),
+                avoid: avoid.id.clone(),
+                service: invest.service.map(|s| s.name.clone()).unwrap_or_default(),
+                at: invest.rule.verb.span,
+                other: avoid.rule.verb.span,
+                witness: logic::describe_offender(&o),
+            });
         }
     }
 }
