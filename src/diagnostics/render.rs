@@ -282,7 +282,6 @@ fn sarif(project: &Project, diagnostics: &[Diagnostic]) -> Value {
             "tool": { "driver": {
                 "name": "intentc",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://example.invalid/intentc",
                 "rules": rules,
             }},
             "results": results,
