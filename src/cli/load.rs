@@ -1,4 +1,5 @@
-//! Reading a project from disk.
+//! Reading a project from disk. Public so that tests, examples and other tools load a
+//! project exactly as `intentc check` does.
 
 use crate::source::Project;
 use std::fs;

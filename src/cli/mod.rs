@@ -3,7 +3,7 @@
 
 mod build;
 mod eval;
-mod load;
+pub mod load;
 
 use crate::diagnostics::render::{self, Format};
 use crate::diagnostics::{registry, Policy};

@@ -7,24 +7,9 @@ use intentc::model;
 use intentc::source::Project;
 use std::path::Path;
 
-/// Reads every .intent and .yaml file under `dir`, with paths as the CLI shows them.
+/// Reads a project as `intentc check` does (paths shown as given, here absolute).
 pub fn load(dir: &Path) -> Project {
-    fn walk(root: &Path, dir: &Path, p: &mut Project) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-        entries.sort();
-        for path in entries {
-            if path.is_dir() {
-                walk(root, &path, p);
-            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("intent" | "yaml")) {
-                let rel = path.strip_prefix(root.parent().unwrap()).unwrap().to_string_lossy().replace('\\', "/");
-                p.add(rel, &std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut p = Project::new();
-    walk(dir, dir, &mut p);
-    p.sort();
-    p
+    intentc::cli::load::project(dir).unwrap_or_else(|e| panic!("{e}"))
 }
 
 pub fn corpus() -> Project {
