@@ -13,12 +13,11 @@ fn the_code_index_matches_the_registry() {
 }
 
 #[test]
-fn the_language_page_names_every_declaration_kind() {
+fn the_language_page_has_a_section_for_every_declaration_kind() {
     let page = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/language.md")).unwrap();
+    // Section headings such as `### theme, heading, characteristic`, split into the kinds they name.
+    let headed: Vec<&str> = page.lines().filter_map(|l| l.strip_prefix("### ")).flat_map(|h| h.split(',').map(str::trim)).collect();
     for kind in intentc::syntax::ast::DECLARATION_KINDS {
-        assert!(
-            page.contains(&format!("### {kind}")) || page.contains(&format!(", {kind}")) || page.contains(&format!("### {kind},")),
-            "docs/language.md has no section for `{kind}`"
-        );
+        assert!(headed.contains(kind), "docs/language.md has no `### {kind}` section");
     }
 }

@@ -16,8 +16,6 @@ use crate::diagnostics::{registry as codes, Diagnostic, Label, Report};
 use crate::resolve::Symbols;
 use crate::source::{Project, Span};
 
-pub use welsh::mutations;
-
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckError {
     Unmeasured {

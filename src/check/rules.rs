@@ -6,7 +6,8 @@
 
 use super::logic::{self, Cond, Domain, Domains, Op, Search, Val};
 use super::CheckError;
-use crate::resolve::{suggest, Kind, Symbols};
+use crate::diagnostics::suggest;
+use crate::resolve::{Kind, Symbols};
 use crate::source::Span;
 use crate::syntax::ast::{self, *};
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -16,7 +16,8 @@
 
 use super::measures::nations;
 use super::CheckError;
-use crate::resolve::{suggest, Kind, Symbols};
+use crate::diagnostics::suggest;
+use crate::resolve::{Kind, Symbols};
 use crate::source::{FileId, Project, Span};
 use crate::syntax::ast::*;
 use std::collections::BTreeMap;

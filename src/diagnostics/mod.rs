@@ -76,6 +76,22 @@ pub trait Report {
     fn report(&self) -> Diagnostic;
 }
 
+/// The closest candidate for a "did you mean" help, if close enough to be what was meant. Case differences count
+/// little: `cu001` is surely `CU001`.
+pub fn suggest(word: &str, candidates: &[&str]) -> Option<String> {
+    let mut sorted: Vec<&str> = candidates.to_vec();
+    sorted.sort();
+    sorted
+        .iter()
+        .map(|c| {
+            let d = if c.eq_ignore_ascii_case(word) { 0 } else { strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()) };
+            (d, *c)
+        })
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min()
+        .map(|(_, c)| c.to_string())
+}
+
 /// How warnings are treated.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Policy {

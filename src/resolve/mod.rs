@@ -5,7 +5,7 @@
 //! collect the names (reporting duplicates), then check each reference (unknown ids with a
 //! suggestion, ids of the wrong kind), then look for circles in the parent links.
 
-use crate::diagnostics::{registry as codes, Diagnostic, Label, Report};
+use crate::diagnostics::{registry as codes, suggest, Diagnostic, Label, Report};
 use crate::source::Span;
 use crate::syntax::ast::*;
 use crate::syntax::ParsedFile;
@@ -49,27 +49,6 @@ impl Kind {
             Body::Characteristic(_) => Kind::Characteristic,
             Body::Term(_) => Kind::Term,
         }
-    }
-
-    fn from_keyword(k: &str) -> Option<Kind> {
-        Some(match k {
-            "document" => Kind::Document,
-            "section" => Kind::Section,
-            "intention" => Kind::Intention,
-            "theme" => Kind::Theme,
-            "partner" => Kind::Partner,
-            "heading" => Kind::Heading,
-            "requirement" => Kind::Requirement,
-            "service" => Kind::Service,
-            "attribute" => Kind::Attribute,
-            "bands" => Kind::Bands,
-            "targeting" => Kind::Targeting,
-            "establishment" => Kind::Establishment,
-            "previous_intention" => Kind::PreviousIntention,
-            "characteristic" => Kind::Characteristic,
-            "term" => Kind::Term,
-            _ => return None,
-        })
     }
 
     /// The noun with its article: "a partner", "an intention".
@@ -273,10 +252,7 @@ pub fn resolve<'a>(files: &'a [ParsedFile]) -> (Symbols<'a>, Vec<ResolveError>) 
             }
         }
     }
-    // A broken declaration of a known kind still says what its id names.
-    let broken_kinds: HashMap<String, Kind> =
-        files.iter().flat_map(|f| &f.broken).filter_map(|b| Some((b.id.clone(), Kind::from_keyword(&b.kind)?))).collect();
-    let r = Refs { symbols: &symbols, broken: &broken_kinds };
+    let r = Refs { symbols: &symbols };
     let mut refs = Vec::new();
     for d in &symbols.order {
         collect_refs(d, &mut refs);
@@ -292,7 +268,6 @@ pub fn resolve<'a>(files: &'a [ParsedFile]) -> (Symbols<'a>, Vec<ResolveError>) 
 
 struct Refs<'s, 'a> {
     symbols: &'s Symbols<'a>,
-    broken: &'s HashMap<String, Kind>,
 }
 
 impl Refs<'_, '_> {
@@ -306,7 +281,8 @@ impl Refs<'_, '_> {
                 found: sym.kind,
                 declared: sym.decl.id.span,
             }),
-            None if self.broken.get(&ident.name).is_some_and(|k| *k == expected) || self.symbols.broken.contains(&ident.name) => {}
+            // A declaration that was written but could not be read: its own error is reported.
+            None if self.symbols.broken.contains(&ident.name) => {}
             None => {
                 let candidates: Vec<&str> = self.symbols.by_id.iter().filter(|(_, s)| s.kind == expected).map(|(id, _)| *id).collect();
                 errors.push(ResolveError::Unknown {
@@ -318,22 +294,6 @@ impl Refs<'_, '_> {
             }
         }
     }
-}
-
-/// The closest candidate, if close enough to be what was meant. Case differences count
-/// little: `cu001` is surely `CU001`.
-pub fn suggest(word: &str, candidates: &[&str]) -> Option<String> {
-    let mut sorted: Vec<&str> = candidates.to_vec();
-    sorted.sort();
-    sorted
-        .iter()
-        .map(|c| {
-            let d = if c.eq_ignore_ascii_case(word) { 0 } else { strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()) };
-            (d, *c)
-        })
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
-        .min()
-        .map(|(_, c)| c.to_string())
 }
 
 fn collect_refs<'a>(d: &'a Declaration, out: &mut Vec<(&'a Ident, Kind)>) {

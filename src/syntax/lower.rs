@@ -9,6 +9,7 @@ use super::ast::{self, *};
 use super::split::Chunk;
 use super::text;
 use super::{SyntaxError, MAX_PARSER_CALLS};
+use crate::diagnostics::suggest;
 use crate::source::{FileId, Span, Spanned};
 use pest::iterators::Pair;
 use pest::Parser;
@@ -837,16 +838,6 @@ impl<'a, 'e> Fields<'a, 'e> {
         }
         !self.failed
     }
-}
-
-/// The closest candidate, if it is close enough to be what was meant.
-pub fn suggest(word: &str, candidates: &[&str]) -> Option<String> {
-    candidates
-        .iter()
-        .map(|c| (strsim::damerau_levenshtein(word, c), *c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
-        .min()
-        .map(|(_, c)| c.to_string())
 }
 
 const NATIONS: &[(&str, Nation)] = &[("england", Nation::England), ("wales", Nation::Wales)];

@@ -2,7 +2,6 @@
 //! matches. A translator runs it after checking or updating the Welsh; from then on `check`
 //! notices when the English changes (W0602). See docs/translating.md.
 
-use super::ast::{Declaration, Text};
 use super::text;
 use crate::source::{FileId, Project};
 
@@ -13,7 +12,7 @@ pub fn stamp_file(project: &Project, file: FileId) -> (String, usize) {
     let source = &project.file(file).text;
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for d in &parsed.ast.declarations {
-        for t in texts_with_terms(d) {
+        for (_, t, _) in d.texts() {
             let (Some(en), Some(cy)) = (&t.en, &t.cy) else { continue };
             if t.neutral || cy.tag.is_empty() {
                 continue;
@@ -30,8 +29,4 @@ pub fn stamp_file(project: &Project, file: FileId) -> (String, usize) {
         out.replace_range(*start..*end, with);
     }
     (out, edits.len())
-}
-
-fn texts_with_terms(d: &Declaration) -> Vec<&Text> {
-    d.texts().into_iter().map(|(_, t, _)| t).collect()
 }
