@@ -344,3 +344,16 @@ fn a_derived_decision_is_shown_as_the_publishers_reading_never_as_the_documents_
     assert_eq!(d["label"], "derived");
     assert_eq!(d["reason"]["en"], "The guidance recommends programmes but gives no label.");
 }
+
+#[test]
+fn annex_d_headings_say_england_only_and_wales_only() {
+    // The document's groups read "…, England only" and "…, Wales only": the word "only" is part of
+    // the heading, not something the reader may infer.
+    let en = page("en/index.html");
+    assert!(en.contains("Co-commissioning in community and in custody, England only"), "England only");
+    assert!(en.contains("Co-commissioning in community and in custody, Wales only"), "Wales only");
+    assert!(en.contains("Custody only, England and Wales"));
+    let cy = page("cy/index.html");
+    assert!(cy.contains("Cyd-gomisiynu yn y gymuned ac yn y ddalfa, Lloegr yn unig"));
+    assert!(cy.contains("Cyd-gomisiynu yn y gymuned ac yn y ddalfa, Cymru yn unig"));
+}
