@@ -249,3 +249,16 @@ fn the_interface_catalogues_have_the_same_keys() {
     assert_eq!(keys["en"], keys["cy"]);
     assert!(keys["en"].len() > 40);
 }
+
+#[test]
+fn annex_d_headings_say_england_only_and_wales_only() {
+    // The document's groups read "…, England only" and "…, Wales only": the word "only" is part of
+    // the heading, not something the reader may infer.
+    let en = page("en/index.html");
+    assert!(en.contains("Co-commissioning in community and in custody, England only"), "England only");
+    assert!(en.contains("Co-commissioning in community and in custody, Wales only"), "Wales only");
+    assert!(en.contains("Custody only, England and Wales"));
+    let cy = page("cy/index.html");
+    assert!(cy.contains("Cyd-gomisiynu yn y gymuned ac yn y ddalfa, Lloegr yn unig"));
+    assert!(cy.contains("Cyd-gomisiynu yn y gymuned ac yn y ddalfa, Cymru yn unig"));
+}

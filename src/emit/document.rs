@@ -351,9 +351,10 @@ impl Cx<'_> {
                 (false, true, false) => self.s("community_only"),
                 _ => self.s("custody_only"),
             };
+            // Annex D's headings say "England only", "Wales only" (the partners table says "England").
             let nations = match p.applies.as_slice() {
-                [Nation::England] => self.s("england"),
-                [Nation::Wales] => self.s("wales"),
+                [Nation::England] => self.s("england_only"),
+                [Nation::Wales] => self.s("wales_only"),
                 _ => self.s("england_and_wales"),
             };
             let title = format!("{scope}, {nations}");
