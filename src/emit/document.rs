@@ -114,6 +114,9 @@ pub(super) struct RuleRow {
     verb: String,
     html: String,
     examples: Vec<String>,
+    /// The publisher's reason, when the decision is a derived reading and not the
+    /// document's own label.
+    derived: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -231,6 +234,7 @@ impl Cx<'_> {
                 verb: r.verb.clone(),
                 html,
                 examples,
+                derived: r.derived.as_ref().map(|d| d.get(self.lang).to_string()),
             });
         }
         TargetingView { anchor: anchor("tgt", &t.id), part: t.part.clone(), title: t.title.get(self.lang).to_string(), html, groups }
