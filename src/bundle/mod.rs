@@ -14,8 +14,12 @@ use std::collections::BTreeMap;
 
 /// The bundle format's version. A consumer accepts any version with the same major number;
 /// a change that could break a consumer bumps the major.
-pub const FORMAT_VERSION: &str = "1.0.0";
-pub const FORMAT_MAJOR: u64 = 1;
+///
+/// 2.0.0: every rule says whether its decision is the document's own label or the
+/// publisher's reading (`label`, `reason`). A 1.x consumer would show a derived reading as
+/// the document's decision, so this is a change of meaning, not an optional addition.
+pub const FORMAT_VERSION: &str = "2.0.0";
+pub const FORMAT_MAJOR: u64 = 2;
 
 /// The files of a bundle, in the order the manifest lists them.
 pub const FILES: &[&str] = &[
@@ -330,7 +334,24 @@ pub struct Rule {
     pub sessions: Option<(u64, Option<u64>)>,
     pub examples: Vec<String>,
     pub text: Option<Text>,
+    /// Whose decision the verb is: the document's own label, or the publisher's reading of
+    /// guidance the document gives without one.
+    pub label: Label,
+    /// Why the publisher reads the guidance so; present exactly when `label` is `derived`.
+    pub reason: Option<Text>,
     pub source: Source,
+}
+
+/// Whose decision a rule's verb is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Label {
+    /// The 2014 document labels the guidance so (a `note` is the document's unlabelled
+    /// guidance, given as it stands).
+    Document,
+    /// The document gives the guidance without an invest / do-not-invest label; the verb is
+    /// the publisher's reading of it, and `reason` says why.
+    Derived,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -324,6 +324,8 @@ pub fn files(p: &Policy) -> Vec<(&'static str, Value)> {
                         sessions: sessions(r.sessions),
                         examples: r.examples.clone(),
                         text: r.text.as_ref().map(prose_text),
+                        label: if r.derived.is_some() { fmt::Label::Derived } else { fmt::Label::Document },
+                        reason: r.derived.as_ref().map(text),
                         source: source(&r.source),
                     })
                     .collect(),
