@@ -93,12 +93,12 @@ fn a_reader_rejects_an_unknown_major_version_and_a_changed_file() {
         Bundle::read(move |n| f.get(n).cloned())
     };
     let mut manifest = json("manifest.json");
-    manifest["format_version"] = "2.0.0".into();
+    manifest["format_version"] = "3.0.0".into();
     match with("manifest.json", serde_json::to_vec(&manifest).unwrap()) {
         Err(e @ ReadError::Version { .. }) => assert_eq!(e.code(), Some("E0704")),
         other => panic!("expected a version error, got {other:?}"),
     }
-    manifest["format_version"] = "1.7.0".into();
+    manifest["format_version"] = "2.7.0".into();
     assert!(with("manifest.json", serde_json::to_vec(&manifest).unwrap()).is_ok(), "a newer minor version is readable");
     let mut rules = files()["rules.json"].clone();
     rules.extend_from_slice(b" ");

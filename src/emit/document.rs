@@ -114,6 +114,9 @@ pub(super) struct RuleRow {
     verb: String,
     html: String,
     examples: Vec<String>,
+    /// The publisher's reason, when the decision is a derived reading and not the
+    /// document's own label.
+    derived: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -231,6 +234,7 @@ impl Cx<'_> {
                 verb: r.verb.clone(),
                 html,
                 examples,
+                derived: r.derived.as_ref().map(|d| d.get(self.lang).to_string()),
             });
         }
         TargetingView { anchor: anchor("tgt", &t.id), part: t.part.clone(), title: t.title.get(self.lang).to_string(), html, groups }
@@ -351,9 +355,10 @@ impl Cx<'_> {
                 (false, true, false) => self.s("community_only"),
                 _ => self.s("custody_only"),
             };
+            // Annex D's headings say "England only", "Wales only" (the partners table says "England").
             let nations = match p.applies.as_slice() {
-                [Nation::England] => self.s("england"),
-                [Nation::Wales] => self.s("wales"),
+                [Nation::England] => self.s("england_only"),
+                [Nation::Wales] => self.s("wales_only"),
                 _ => self.s("england_and_wales"),
             };
             let title = format!("{scope}, {nations}");

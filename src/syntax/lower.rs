@@ -1296,6 +1296,11 @@ fn lower_rule(
     let sessions = f.sessions("sessions");
     let (examples, _) = f.idents("examples");
     let text = f.text("text");
+    let derived = f.text("derived");
+    // A note decides nothing, so there is no decision whose reading could be derived.
+    if let (Verb::Note, Some(d)) = (verb.node, &derived) {
+        f.cx.errors.push(SyntaxError::DerivedNote { at: d.span, verb: verb.span });
+    }
     reject_others(f.cx, entries, "rule", &[Other::Rule, Other::Scope, Other::Nested]);
     let ok = f.finish();
     ok.then_some(ast::Rule {
@@ -1307,6 +1312,7 @@ fn lower_rule(
         sessions,
         examples,
         text,
+        derived,
         span,
     })
 }
