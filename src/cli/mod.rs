@@ -66,7 +66,8 @@ enum Command {
         /// A folder of .intent files.
         #[arg(default_value = "intentions")]
         path: PathBuf,
-        /// Where to write the outputs; replaced as a whole only when the build succeeds.
+        /// Where to write the outputs; replaced as a whole only when the build succeeds. It may
+        /// not be, hold or lie inside the sources, nor be a file or a folder of other files.
         #[arg(long, default_value = "dist")]
         out: PathBuf,
         #[command(flatten)]
@@ -166,12 +167,17 @@ fn check(path: &std::path::Path, report: &Report) -> i32 {
     }
 }
 
+/// Human diagnostics go to stderr (beside the program's other messages); the machine formats
+/// go to stdout, so `check --format sarif > out.sarif` captures them whole.
 fn print_diagnostics(project: &crate::source::Project, diagnostics: &[crate::diagnostics::Diagnostic], report: &Report) {
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(render::render(project, diagnostics, report.format, use_color(report.color)).as_bytes());
+    let text = render::render(project, diagnostics, report.format, use_color(report.color));
     if report.format == Format::Human {
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(text.as_bytes());
         let files = project.files.len();
         let _ = writeln!(err, "checked {files} file{}: {}", if files == 1 { "" } else { "s" }, render::summary(diagnostics));
+    } else {
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
     }
 }
 
