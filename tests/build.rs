@@ -307,7 +307,10 @@ fn a_derived_decision_is_shown_as_the_publishers_reading_never_as_the_documents_
     let cy: &'static str = Box::leak(out["cy/index.html"].clone().into_boxed_str());
     let derived = row(en, "violent-higher-1");
     assert!(derived.contains("class=\"verb-invest derived\""), "{derived}");
-    assert!(derived.contains("Invest in <span class=\"publisher-mark\">Publisher&#39;s reading</span>"), "{derived}");
+    assert!(
+        derived.contains("Invest in <a class=\"publisher-mark\" href=\"#publisher-additions\">Publisher&#39;s reading</a>"),
+        "{derived}"
+    );
     assert!(derived.contains("without an invest or do-not-invest label"), "the explanation, in words");
     assert!(derived.contains("The guidance recommends programmes but gives no label."), "the reason");
     let labelled = row(en, "violent-higher-2");
@@ -356,4 +359,58 @@ fn annex_d_headings_say_england_only_and_wales_only() {
     let cy = page("cy/index.html");
     assert!(cy.contains("Cyd-gomisiynu yn y gymuned ac yn y ddalfa, Lloegr yn unig"));
     assert!(cy.contains("Cyd-gomisiynu yn y gymuned ac yn y ddalfa, Cymru yn unig"));
+}
+
+#[test]
+fn the_publishers_additions_are_marked_as_such_in_both_languages() {
+    let model = common::corpus_model();
+    for (lang, mark, measured_by, measures, continued) in [
+        ("en", "Publisher&#39;s addition", "Measured by", "Measures intention", "Continued in 2014 by"),
+        ("cy", "Ychwanegiad y cyhoeddwr", "Wedi&#39;i fesur gan", "Yn mesur bwriad", "Wedi&#39;i barhau yn 2014 gan"),
+    ] {
+        let html = page(&format!("{lang}/index.html"));
+        let marked = format!("<a class=\"publisher-mark\" href=\"#publisher-additions\">{mark}</a>");
+        // The explanation the marks link to, on the title page.
+        assert!(html.contains("id=\"publisher-additions\""), "{lang}");
+        let title_page = &html[..html.find("</section>").unwrap()];
+        assert!(title_page.contains(&format!("2015 {marked}</p>")), "{lang}: the period");
+        // Every specific intention's "measured by" (or "not measured" reason).
+        let specific = model.intentions.iter().filter(|i| i.under.is_some()).count();
+        assert_eq!(html.matches(&format!("<dt>{measured_by} {marked}</dt>")).count(), specific, "{lang}: measured by");
+        let measuring = model.requirements.iter().filter(|r| !r.measures.is_empty()).count();
+        assert_eq!(html.matches(&format!("{measures} {marked}:")).count(), measuring, "{lang}: Annex C's mapping");
+        let groups = html.matches("<table class=\"previous\">").count();
+        assert!(groups > 0);
+        assert_eq!(html.matches(&format!("{continued} {marked}</th>")).count(), groups, "{lang}: Annex D");
+        assert!(html.contains("<table class=\"partners\">\n<caption>"), "{lang}");
+        let caption = &html[html.find("<table class=\"partners\">").unwrap()..];
+        assert!(caption[..caption.find("</caption>").unwrap()].contains(&marked), "{lang}: the partners table");
+    }
+    // The bundle says which of its fields are additions, and its schemas say so per field.
+    let manifest: serde_json::Value = serde_json::from_str(page("bundle/manifest.json")).unwrap();
+    let editorial: Vec<String> = manifest["editorial"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{}:{}", e["file"].as_str().unwrap(), e["field"].as_str().unwrap()))
+        .collect();
+    for f in [
+        "intentions.json:measured_by",
+        "intentions.json:unmeasured",
+        "partners.json:applies",
+        "requirements.json:measures",
+        "manifest.json:document.period",
+    ] {
+        assert!(editorial.contains(&f.to_string()), "{f} in {editorial:?}");
+    }
+    for (schema, field) in
+        [("intentions", "measured_by"), ("intentions", "unmeasured"), ("partners", "applies"), ("requirements", "measures")]
+    {
+        let text = page(&format!("bundle/schemas/{schema}.schema.json"));
+        let at = text.find(&format!("\"{field}\": {{")).unwrap_or_else(|| panic!("{schema}.{field}"));
+        // The field's own description: the first one after its name (keys are sorted, so it
+        // follows any `anyOf`).
+        let description = &text[at..at + text[at..].find("\"description\"").unwrap() + 120];
+        assert!(description.contains("Publisher's addition"), "{schema}.{field}: {description}");
+    }
 }

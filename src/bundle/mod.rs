@@ -70,8 +70,28 @@ pub struct DocumentInfo {
     pub id: String,
     pub title: Text,
     pub commissioner: String,
+    /// The financial year the intentions are for. Publisher's addition: not in the 2014 document.
     pub period: Period,
 }
+
+/// A field whose values the publisher added: the 2014 document does not give them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Editorial {
+    /// The bundle file, like `intentions.json`.
+    pub file: String,
+    /// The field of each item of that file (or `document.period` in the manifest).
+    pub field: String,
+}
+
+/// Every field of the bundle that is a publisher's addition, not the 2014 document's text.
+pub const EDITORIAL: &[(&str, &str)] = &[
+    ("intentions.json", "measured_by"),
+    ("intentions.json", "unmeasured"),
+    ("manifest.json", "document.period"),
+    ("partners.json", "applies"),
+    ("requirements.json", "measures"),
+];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -96,6 +116,9 @@ pub struct Manifest {
     pub sources: Vec<FileDigest>,
     /// SHA-256 of every other file of the bundle, by path relative to the bundle.
     pub files: Vec<FileDigest>,
+    /// The fields whose values the publisher added (not the 2014 document's text). A rule's
+    /// own `label` says whether its decision is the document's or the publisher's reading.
+    pub editorial: Vec<Editorial>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -131,8 +154,9 @@ pub struct Intention {
     pub applies: Vec<Nation>,
     pub partners: Vec<String>,
     pub title: Text,
+    /// The requirements that measure it. Publisher's addition: not in the 2014 document.
     pub measured_by: Vec<String>,
-    /// Why no requirement measures it.
+    /// Why no requirement measures it. Publisher's addition: not in the 2014 document.
     pub unmeasured: Option<Text>,
     pub source: Source,
 }
@@ -150,6 +174,7 @@ pub struct Partner {
     pub name: Text,
     pub short: Option<Text>,
     pub kind: String,
+    /// The nations the body works in. Publisher's addition: not in the 2014 document.
     pub applies: Vec<Nation>,
     pub source: Source,
 }
@@ -185,7 +210,7 @@ pub struct Requirement {
     pub sectors: Vec<Sector>,
     pub applies: Vec<Nation>,
     pub part_of: Option<String>,
-    /// The intentions it measures.
+    /// The intentions it measures (the reverse of `measured_by`). Publisher's addition: not in the 2014 document.
     pub measures: Vec<String>,
     pub source: Source,
 }

@@ -381,6 +381,7 @@ pub fn write(p: &Policy, meta: &Meta, out: &mut Output) -> Result<(), String> {
         built_at: meta.built_at,
         sources: meta.sources.clone(),
         files: digests,
+        editorial: fmt::EDITORIAL.iter().map(|(file, field)| fmt::Editorial { file: file.to_string(), field: field.to_string() }).collect(),
     };
     let value = serde_json::to_value(manifest).map_err(|e| e.to_string())?;
     out.add("bundle/manifest.json", canonical(&value));
