@@ -414,3 +414,14 @@ fn the_publishers_additions_are_marked_as_such_in_both_languages() {
         assert!(description.contains("Publisher's addition"), "{schema}.{field}: {description}");
     }
 }
+
+#[test]
+fn a_year_that_starts_a_wrapped_line_is_kept_and_the_escape_keeps_a_small_number() {
+    let section = "section s {\n  title { en \"Planning\" cy \"Cynllunio\" }\n  text {\n    en \"\"\"\n    Prices are fixed from\n    2014. Budgets follow.\n\n    The count was\n    12\\. That is fewer.\n    \"\"\"\n    cy \"\"\"\n    Mae prisiau'n sefydlog o\n    2014. Mae cyllidebau'n dilyn.\n\n    Y cyfrif oedd\n    12\\. Mae hynny'n llai.\n    \"\"\"\n  }\n}\n";
+    let out = build_small(&[("intentions/s.intent", section)]);
+    let en = &out["en/index.html"];
+    assert!(en.contains("<p>Prices are fixed from 2014. Budgets follow.</p>"), "{en}");
+    assert!(en.contains("<p>The count was 12. That is fewer.</p>"), "{en}");
+    assert!(!en.contains("<li>Budgets") && !en.contains("<li>That"), "no numbered list");
+    assert!(out["cy/index.html"].contains("o 2014. Mae cyllidebau"));
+}

@@ -294,4 +294,28 @@ mod tests {
         let e = parse("[home](www.x.test)").unwrap_err();
         assert!(e[0].problem.contains("does not start with"));
     }
+
+    #[test]
+    fn a_year_at_the_start_of_a_line_is_a_word_not_a_list_item() {
+        // "from 2014." wrapped so that the year starts a line: the words must all stay.
+        let p = parse("Prisons will move to the new rules from\n2014. The rules apply to every prison.").unwrap();
+        assert_eq!(
+            p.blocks,
+            vec![Block::Paragraph {
+                content: vec![Inline::Text {
+                    text: "Prisons will move to the new rules from 2014. The rules apply to every prison.".into()
+                }]
+            }]
+        );
+        // Numbered items are small numbers (1 to 3 digits) followed by `. ` or `) `.
+        let p = parse("1. one\n2) two\n999. last").unwrap();
+        assert!(matches!(&p.blocks[..], [Block::List(List { ordered: true, items })] if items.len() == 3));
+        // The escape for the rare paragraph line that starts with a small number and a full stop.
+        let p = parse("Of the sites counted, the total was\n12\\. That is fewer than before.").unwrap();
+        assert_eq!(
+            plain(&p).split_whitespace().collect::<Vec<_>>().join(" "),
+            "Of the sites counted, the total was 12. That is fewer than before."
+        );
+        assert!(matches!(&p.blocks[..], [Block::Paragraph { .. }]));
+    }
 }
