@@ -486,3 +486,20 @@ fn a_cross_reference_is_a_link_to_the_part_it_names() {
     )]);
     assert!(out["en/index.html"].contains("See the guidance."), "{}", out["en/index.html"]);
 }
+
+#[test]
+fn the_landing_page_points_its_welsh_link_and_alternate_at_the_welsh_edition() {
+    let home = page("index.html");
+    assert!(home.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(home.contains("<link rel=\"alternate\" hreflang=\"cy\" href=\"cy/index.html\">"), "{home}");
+    assert!(home.contains("<a href=\"cy/index.html\" hreflang=\"cy\" lang=\"cy\">Darllenwch y ddogfen hon yn Gymraeg</a>"), "{home}");
+    // Every hreflang="cy" link on the page goes to a Welsh page, and every hreflang="en" one to
+    // an English page.
+    for (lang, dir) in [("cy", "cy"), ("en", "en")] {
+        for (i, _) in home.match_indices(&format!("hreflang=\"{lang}\"")) {
+            let tag = &home[home[..i].rfind('<').unwrap()..i + home[i..].find('>').unwrap()];
+            let href = tag.split("href=\"").nth(1).unwrap().split('"').next().unwrap();
+            assert!(href.starts_with(&format!("{dir}/")) || href.contains(&format!("/{dir}.html")), "{tag}");
+        }
+    }
+}

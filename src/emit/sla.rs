@@ -156,6 +156,8 @@ pub fn home(policy: &Policy, templates: &Templates) -> Result<String, String> {
     ctx.insert("cy_title", policy.document.title.get(Lang::Cy));
     ctx.insert("cy", templates.strings(Lang::Cy));
     ctx.insert("annexes", &annexes);
-    ctx.insert("other_href", "en/index.html");
+    // The landing page is English with the Welsh beside it; its Welsh alternative is the Welsh
+    // edition, never the English one.
+    ctx.insert("other_href", "cy/index.html");
     templates.render("home.html", &ctx)
 }
