@@ -3,6 +3,7 @@
 
 mod build;
 mod eval;
+mod fmt;
 pub mod load;
 
 use crate::diagnostics::render::{self, Format};
@@ -92,6 +93,16 @@ enum Command {
         #[command(subcommand)]
         command: WelshCommand,
     },
+    /// Rewrite .intent files in the canonical layout (white space only; texts, comments and
+    /// stamps are kept exactly). Files with syntax errors are reported and left alone.
+    Fmt {
+        /// .intent files, or folders of them.
+        #[arg(default_value = "intentions")]
+        paths: Vec<PathBuf>,
+        /// Write nothing: list the files that would change, and exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+    },
     /// Explain a diagnostic code, with a wrong and a right example.
     Explain {
         /// A code such as E0401.
@@ -134,6 +145,7 @@ pub fn main() -> i32 {
         Command::Build { path, out, report } => build::run(&path, &out, &report),
         Command::Eval { bundle, set, offender, format } => eval::run(&bundle, &set, offender.as_deref(), format == EvalFormat::Json),
         Command::Welsh { command: WelshCommand::Stamp { paths } } => stamp(&paths),
+        Command::Fmt { paths, check } => fmt::run(&paths, check),
     }
 }
 
