@@ -27,6 +27,8 @@ fn init_writes_a_project_that_checks_and_builds_clean() {
         assert!(all.contains(kind), "the starter has no `{kind}`");
     }
     assert!(all.contains("cy@"), "the starter's Welsh is stamped");
+    let fmt = intentc(&["fmt", "--check", "policy"], tmp.path());
+    assert_eq!(fmt.status.code(), Some(0), "the starter is laid out as `intentc fmt` lays it out: {}", stderr(&fmt));
     let build = intentc(&["build", "policy", "--out", "site"], tmp.path());
     assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
     assert!(tmp.path().join("site/en/index.html").is_file());

@@ -3,6 +3,7 @@
 
 mod build;
 mod eval;
+mod fmt;
 mod init;
 pub mod load;
 mod people;
@@ -24,6 +25,7 @@ Examples:
   intentc init my-policy                  a new bilingual project that checks clean
   intentc check my-policy                 every mistake, with where, what and how to fix it
   intentc build my-policy --out dist      the documents, SLA annexes and JSON bundle
+  intentc fmt my-policy                   lay the files out in the canonical layout
   intentc welsh stamp my-policy/a.intent  record the English each checked Welsh text matches
   intentc explain W0603                   what a diagnostic code means, with examples
   intentc completions bash > ~/.local/share/bash-completion/completions/intentc";
@@ -119,6 +121,16 @@ Examples:
         #[command(subcommand)]
         command: WelshCommand,
     },
+    /// Rewrite .intent files in the canonical layout (white space only; texts, comments and
+    /// stamps are kept exactly). Files with syntax errors are reported and left alone.
+    Fmt {
+        /// .intent files, or folders of them.
+        #[arg(default_value = "intentions")]
+        paths: Vec<PathBuf>,
+        /// Write nothing: list the files that would change, and exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+    },
     /// Write a small bilingual starter project into a new or empty folder.
     #[command(after_help = "\
 Examples:
@@ -179,6 +191,7 @@ pub fn main() -> i32 {
         Command::Build { path, out, report } => build::run(&path, &out, &report),
         Command::Eval { bundle, set, offender, format } => eval::run(&bundle, &set, offender.as_deref(), format == EvalFormat::Json),
         Command::Welsh { command: WelshCommand::Stamp { paths } } => stamp(&paths),
+        Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Init { dir } => init::run(&dir),
         Command::Completions { shell } => {
             use clap::CommandFactory;
