@@ -118,6 +118,13 @@ fn crlf_bom_and_tabs() {
     assert_eq!(format(src).unwrap(), "theme t {\n  title { en \"T\"\n          cy \"U\" }\n}\n");
 }
 
+/// A `\r` on its own ends a line for the parser, so it does for the formatter.
+#[test]
+fn old_mac_line_ends() {
+    let src = "attribute r {\r  name { en \"N\" cy \"N\" }\r  type level\r  levels low, high\r}\r";
+    assert_eq!(format(src).unwrap(), "attribute r {\n  name   { en \"N\" cy \"N\" }\n  type   level\n  levels low, high\n}\n");
+}
+
 #[test]
 fn an_empty_file_and_a_file_of_comments() {
     assert_eq!(format("").unwrap(), "");

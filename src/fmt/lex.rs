@@ -55,13 +55,14 @@ pub fn lines(src: &str) -> Vec<Vec<Tok<'_>>> {
     let mut i = 0;
     while let Some(c) = src[i..].chars().next() {
         let rest = &src[i..];
-        if c == '\n' {
+        // A `\r` on its own ends a line, as it does for the parser.
+        if c == '\n' || (c == '\r' && !rest.starts_with("\r\n")) {
             lines.push(std::mem::take(&mut line));
             i += 1;
         } else if is_space(c) {
             i += c.len_utf8();
         } else if rest.starts_with("//") {
-            let end = rest.find('\n').unwrap_or(rest.len());
+            let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
             line.push(Tok { kind: Kind::Comment, text: rest[..end].trim_end_matches(is_space) });
             i += end;
         } else if let Some(body) = rest.strip_prefix("\"\"\"") {
@@ -108,7 +109,7 @@ fn simple_string_end(rest: &str) -> usize {
                 }
             }
             '"' => return n + 1,
-            '\n' => return n,
+            '\n' | '\r' => return n,
             _ => {}
         }
     }
