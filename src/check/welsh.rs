@@ -7,7 +7,7 @@ use crate::resolve::{Kind, Symbols};
 use crate::syntax::ast::*;
 use crate::syntax::{prose, text};
 
-pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
+pub fn check(symbols: &Symbols, only: &dyn Fn(&Declaration) -> bool, errors: &mut Vec<CheckError>) {
     let terms: Vec<(&Term, crate::source::Span)> = symbols
         .all(Kind::Term)
         .filter_map(|d| match &d.body {
@@ -28,7 +28,7 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
             }
         }
     }
-    for d in &symbols.order {
+    for d in symbols.order.iter().filter(|d| only(d)) {
         let decl = format!("{} {}", d.kind.node, d.id.name);
         for (field, t, role) in d.texts() {
             if t.neutral {

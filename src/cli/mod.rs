@@ -92,6 +92,12 @@ enum Command {
         #[command(subcommand)]
         command: WelshCommand,
     },
+    /// Run the language server (LSP on standard input and output), for editors.
+    Lsp {
+        /// Treat missing or stale Welsh as errors.
+        #[arg(long)]
+        strict: bool,
+    },
     /// Explain a diagnostic code, with a wrong and a right example.
     Explain {
         /// A code such as E0401.
@@ -134,6 +140,7 @@ pub fn main() -> i32 {
         Command::Build { path, out, report } => build::run(&path, &out, &report),
         Command::Eval { bundle, set, offender, format } => eval::run(&bundle, &set, offender.as_deref(), format == EvalFormat::Json),
         Command::Welsh { command: WelshCommand::Stamp { paths } } => stamp(&paths),
+        Command::Lsp { strict } => crate::lsp::run(crate::lsp::Options { strict }),
     }
 }
 
