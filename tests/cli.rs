@@ -228,3 +228,90 @@ fn control_characters_from_sources_never_reach_the_terminal() {
         }
     }
 }
+
+/// Every file under `dir`, by relative path, with its bytes.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, d: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                out.insert(p.strip_prefix(root).unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with('.')).collect()
+}
+
+#[test]
+fn build_never_writes_over_its_sources_or_other_files() {
+    let dir = project(&[("a.intent", "theme t { title { en \"T\" cy \"T\" } }\n")]);
+    let sources = tree(&dir.path().join("intentions"));
+    let refused = [
+        (vec!["build", "intentions", "--out", "intentions"], "source folder"),
+        (vec!["build", "./intentions/", "--out", "intentions"], "source folder"),
+        (vec!["build", "intentions", "--out", "."], "contains the sources"),
+        (vec!["build", "intentions", "--out", "intentions/.."], "contains the sources"),
+        (vec!["build", "intentions", "--out", "intentions/dist"], "inside the sources"),
+        (vec!["build", "intentions/a.intent", "--out", "intentions"], "contains the sources"),
+    ];
+    for (args, why) in &refused {
+        let out = intentc(args, dir.path());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(why), "{args:?}: {stderr}");
+        assert!(tree(&dir.path().join("intentions")) == sources, "{args:?} touched the sources");
+    }
+    // An existing file, or a folder of someone else's files, is left as it is.
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    let out = intentc(&["build", "intentions", "--out", "notes.txt"], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(), "mine");
+    std::fs::create_dir(dir.path().join("docs")).unwrap();
+    std::fs::write(dir.path().join("docs/guide.md"), "mine").unwrap();
+    let out = intentc(&["build", "intentions", "--out", "docs"], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(dir.path().join("docs/guide.md")).unwrap(), "mine");
+    // A folder intentc wrote is replaced; a new or empty one is written.
+    for out in ["dist", "dist", "empty"] {
+        std::fs::create_dir_all(dir.path().join("empty")).unwrap();
+        let run = intentc(&["build", "intentions", "--out", out], dir.path());
+        assert_eq!(run.status.code(), Some(0), "{out}: {}", String::from_utf8_lossy(&run.stderr));
+    }
+    assert!(leftovers(dir.path()).is_empty(), "{:?}", leftovers(dir.path()));
+}
+
+#[test]
+fn concurrent_builds_into_one_folder_both_finish_complete() {
+    let dir = project(&[("a.intent", "theme t { title { en \"T\" cy \"T\" } }\n")]);
+    let first = intentc(&["build", "intentions", "--out", "reference"], dir.path());
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    let reference = tree(&dir.path().join("reference"));
+    // The race is in the swap, a few microseconds of each build: many short rounds give it
+    // many chances (the old code, which had no lock, failed about one round in twenty).
+    for round in 0..40 {
+        let children: Vec<_> = (0..4)
+            .map(|_| {
+                Command::new(env!("CARGO_BIN_EXE_intentc"))
+                    .args(["build", "intentions", "--out", "dist"])
+                    .current_dir(dir.path())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(out.status.code(), Some(0), "round {round}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        assert!(tree(&dir.path().join("dist")) == reference, "round {round}: the output is not complete");
+        assert!(leftovers(dir.path()).is_empty(), "round {round}: {:?}", leftovers(dir.path()));
+    }
+}

@@ -398,6 +398,17 @@ fn related_places_and_rules() {
     assert!(v.contains("**rule** `") && v.contains("*Decision:* invest in `core_sotp`"), "{v}");
     assert!(v.contains("*Source:* targeting `"), "{v}");
 
+    // A targeting is named by `overrides` and by cross-references in prose: rename finds both.
+    let mut params = td(&u, pos(&text, "  overrides reconviction_bands", 0, 14));
+    params["newName"] = json!("ogrs_table");
+    let edit = c.request("textDocument/rename", params);
+    let changes = edit["changes"].as_object().unwrap();
+    let links = &changes[&uri(&root.join("annex-a/4a-targeting/2-likelihood-of-reconviction.intent"))];
+    assert_eq!(links.as_array().unwrap().len(), 2, "the English and Welsh links: {links}");
+    let likelihood = std::fs::read_to_string(root.join("annex-a/4a-targeting/2-likelihood-of-reconviction.intent")).unwrap();
+    assert_eq!(links[0]["range"]["start"], pos(&likelihood, "#reconviction_bands", 0, 1));
+    assert_eq!(changes.values().map(|v| v.as_array().unwrap().len()).sum::<usize>(), 1 + 4 + 2);
+
     // Completion in a condition: attributes, then the values of one.
     let edited = text.replacen("when sex == male\n", "when sex == \n", 1);
     c.change(&u, 2, &edited);

@@ -66,7 +66,8 @@ enum Command {
         /// A folder of .intent files.
         #[arg(default_value = "intentions")]
         path: PathBuf,
-        /// Where to write the outputs; replaced as a whole only when the build succeeds.
+        /// Where to write the outputs; replaced as a whole only when the build succeeds. It may
+        /// not be, hold or lie inside the sources, nor be a file or a folder of other files.
         #[arg(long, default_value = "dist")]
         out: PathBuf,
         #[command(flatten)]

@@ -22,6 +22,8 @@ pub enum Role {
     BandRef { set: String },
     /// A requirement id keying a line of a targets file.
     TargetKey,
+    /// The id of a cross-reference in prose: `[text](#id)`.
+    Link,
 }
 
 #[derive(Debug, Clone)]
@@ -57,50 +59,95 @@ pub struct Index {
     pub decls: HashMap<String, (Kind, Span)>,
 }
 
-impl Index {
-    pub fn build(project: &Project, files: &[ParsedFile]) -> Index {
-        let mut ix = Index::default();
-        let push = |ix: &mut Index, name: &str, span: Span, role: Role| {
-            ix.by_file.entry(span.file).or_default().push(Occurrence { name: name.to_string(), span, role });
-        };
-        let mut targets_files: Vec<String> = Vec::new();
-        for f in files {
-            for d in &f.ast.declarations {
-                let kind = Kind::of(&d.body);
-                ix.decls.entry(d.id.name.clone()).or_insert((kind, d.id.span));
-                push(&mut ix, &d.id.name, d.id.span, Role::Decl(kind));
-                for (i, k) in resolve::references(d) {
-                    push(&mut ix, &i.name, i.span, Role::Ref(k));
+/// The occurrences in one parsed file: everything but the keys of targets files (which
+/// depend on other files). Kept with the file's parse, since reading the cross-references
+/// in prose costs a parse of every text.
+pub fn file_occurrences(parsed: &ParsedFile, source: &str) -> Vec<Occurrence> {
+    let mut out = Vec::new();
+    let mut push = |name: &str, span: Span, role: Role| out.push(Occurrence { name: name.to_string(), span, role });
+    for d in &parsed.ast.declarations {
+        push(&d.id.name, d.id.span, Role::Decl(Kind::of(&d.body)));
+        for (i, k) in resolve::references(d) {
+            push(&i.name, i.span, Role::Ref(k));
+        }
+        match &d.body {
+            Body::Bands(b) => {
+                for band in &b.bands {
+                    push(&band.id.name, band.id.span, Role::BandDecl { set: d.id.name.clone() });
                 }
-                match &d.body {
-                    Body::Bands(b) => {
-                        for band in &b.bands {
-                            push(&mut ix, &band.id.name, band.id.span, Role::BandDecl { set: d.id.name.clone() });
-                        }
-                    }
-                    Body::Targeting(t) => {
-                        if let Some(set) = &t.bands {
-                            band_refs(&t.items, &mut |i: &Ident| push(&mut ix, &i.name, i.span, Role::BandRef { set: set.name.clone() }));
-                        }
-                    }
-                    Body::Establishment(e) => {
-                        if let Some(t) = &e.targets {
-                            targets_files.push(resolve_path(project, f.file, &t.node));
-                        }
-                    }
-                    _ => {}
+            }
+            Body::Targeting(t) => {
+                if let Some(set) = &t.bands {
+                    band_refs(&t.items, &mut |i: &Ident| push(&i.name, i.span, Role::BandRef { set: set.name.clone() }));
+                }
+            }
+            _ => {}
+        }
+        for (_, t, role) in d.texts() {
+            if role != TextRole::Prose {
+                continue;
+            }
+            for lt in [&t.en, &t.cy].into_iter().flatten() {
+                for (name, span) in links(lt, source) {
+                    push(&name, span, Role::Link);
                 }
             }
         }
+    }
+    out.sort_by_key(|o| (o.span.start, o.span.end));
+    out.dedup_by(|a, b| a.span == b.span);
+    out
+}
+
+/// The ids of a text's cross-references (`[text](#id)`), with their places in the file. The
+/// text's value has its escapes and indentation removed, so each `](#id)` is found in the
+/// literal as written: the n-th in the value is the n-th in the source.
+fn links(lt: &LangText, source: &str) -> Vec<(String, Span)> {
+    let literal = source.get(lt.span.start..lt.span.end).unwrap_or("");
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for (id, _, _) in crate::syntax::prose::cross_references(&lt.value) {
+        let pattern = format!("](#{id})");
+        let nth = seen.entry(id.clone()).or_insert(0);
+        if let Some((at, _)) = literal.match_indices(&pattern).nth(*nth) {
+            let start = lt.span.start + at + 3;
+            out.push((id.clone(), Span::new(lt.span.file, start, start + id.len())));
+        }
+        *nth += 1;
+    }
+    out
+}
+
+impl Index {
+    /// The project's index from each file's occurrences (`files` pairs a parse with them).
+    pub fn build(project: &Project, files: &[(&ParsedFile, &[Occurrence])]) -> Index {
+        let mut ix = Index::default();
+        let mut targets_files: Vec<String> = Vec::new();
+        for (f, occs) in files {
+            for d in &f.ast.declarations {
+                ix.decls.entry(d.id.name.clone()).or_insert((Kind::of(&d.body), d.id.span));
+                if let Body::Establishment(e) = &d.body {
+                    if let Some(t) = &e.targets {
+                        targets_files.push(resolve_path(project, f.file, &t.node));
+                    }
+                }
+            }
+            if !occs.is_empty() {
+                ix.by_file.insert(f.file, occs.to_vec());
+            }
+        }
+        targets_files.sort();
+        targets_files.dedup();
         for path in targets_files {
             let Some(file) = project.find(&path).filter(|f| f.kind == FileKind::Yaml) else { continue };
+            let occs = ix.by_file.entry(file.id).or_default();
             for (name, start) in yaml_keys(&file.text) {
-                push(&mut ix, name, Span::new(file.id, start, start + name.len()), Role::TargetKey);
+                occs.push(Occurrence {
+                    name: name.to_string(),
+                    span: Span::new(file.id, start, start + name.len()),
+                    role: Role::TargetKey,
+                });
             }
-        }
-        for occs in ix.by_file.values_mut() {
-            occs.sort_by_key(|o| (o.span.start, o.span.end));
-            occs.dedup_by(|a, b| a.span == b.span);
         }
         ix
     }

@@ -3,7 +3,7 @@
 //! with the parse of each file and its Welsh checks kept while the file is unchanged.
 
 use super::convert::{path_key, LineIndex};
-use super::index::Index;
+use super::index::{self, Index, Occurrence, Role};
 use crate::diagnostics::{Diagnostic, Diagnostics, Policy, Report};
 use crate::resolve::{self, Kind};
 use crate::source::{FileId, FileKind, Project};
@@ -54,8 +54,12 @@ struct Cached {
     text: String,
     parsed: Option<ParsedFile>,
     syntax: Vec<Diagnostic>,
-    /// The Welsh checks of its declarations, valid while the termbase is unchanged.
+    /// The Welsh checks of its declarations, valid while the termbase is unchanged and its
+    /// cross-references name the same kinds of things.
     welsh: Option<Vec<Diagnostic>>,
+    /// The ids its prose links to, and the kind each named when the Welsh was checked.
+    links: Vec<(String, Option<Kind>)>,
+    occurrences: Vec<Occurrence>,
     lines: LineIndex,
 }
 
@@ -136,20 +140,28 @@ impl ProjectState {
                 continue;
             }
             changed.push(f.id);
-            let (parsed, syntax) = if f.kind == FileKind::Intent {
+            let (parsed, syntax, occurrences) = if f.kind == FileKind::Intent {
                 let (parsed, errors) = syntax::parse_file(&project, f.id);
-                (Some(parsed), errors.iter().map(Report::report).collect())
+                let occurrences = index::file_occurrences(&parsed, &f.text);
+                (Some(parsed), errors.iter().map(Report::report).collect(), occurrences)
             } else {
-                (None, Vec::new())
+                (None, Vec::new(), Vec::new())
             };
+            let lines = LineIndex::new(&f.text);
             cache.insert(
                 f.path.clone(),
-                Cached { id: f.id, text: f.text.clone(), parsed, syntax, welsh: None, lines: LineIndex::new(&f.text) },
+                Cached { id: f.id, text: f.text.clone(), parsed, syntax, welsh: None, links: Vec::new(), occurrences, lines },
             );
         }
         let mut by_id: Vec<&mut Cached> = cache.values_mut().collect();
         by_id.sort_by_key(|c| c.id);
         let files: Vec<ParsedFile> = by_id.iter().filter_map(|c| c.parsed.clone()).collect();
+        let index = {
+            let pairs: Vec<(&ParsedFile, &[Occurrence])> =
+                by_id.iter().filter_map(|c| Some((c.parsed.as_ref()?, c.occurrences.as_slice()))).collect();
+            Index::build(&project, &pairs)
+        };
+        let kind_of = |id: &str| index.decls.get(id).map(|(k, _)| *k);
         let mut diagnostics = Diagnostics::default();
         for c in &by_id {
             diagnostics.extend(c.syntax.iter().cloned());
@@ -158,12 +170,13 @@ impl ProjectState {
             let (symbols, errors) = resolve::resolve(&files);
             diagnostics.extend(errors.iter().map(Report::report));
             diagnostics.extend(crate::check::check_project(&project, &symbols).iter().map(Report::report));
-            // The Welsh checks read a declaration and the termbase: while the termbase is the
-            // same, only changed files need them again.
+            // The Welsh checks read a declaration, the termbase, and the kinds of the ids its
+            // prose links to: only files where one of those changed need them again.
             let termbase = termbase_digest(&symbols);
-            if termbase != self.termbase {
-                self.termbase = termbase;
-                for c in by_id.iter_mut() {
+            let all = termbase != self.termbase;
+            self.termbase = termbase;
+            for c in by_id.iter_mut() {
+                if all || c.links.iter().any(|(id, k)| kind_of(id) != *k) {
                     c.welsh = None;
                 }
             }
@@ -177,13 +190,13 @@ impl ProjectState {
             for c in by_id.iter_mut() {
                 if let Some(ds) = per_file.remove(&c.id) {
                     c.welsh = Some(ds);
+                    c.links = c.occurrences.iter().filter(|o| o.role == Role::Link).map(|o| (o.name.clone(), kind_of(&o.name))).collect();
                 }
                 diagnostics.extend(c.welsh.iter().flatten().cloned());
             }
         }
         diagnostics.finish(&project, policy);
         let lines = by_id.iter().map(|c| c.lines.clone()).collect();
-        let index = Index::build(&project, &files);
         drop(by_id);
         self.cache = cache;
         self.analysis = Some(Analysis { project, files, diagnostics: diagnostics.items, lines, index });
