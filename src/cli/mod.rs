@@ -2,6 +2,7 @@
 //! environment. Everything it does is read the inputs, call the library, and write outputs.
 
 mod build;
+mod diff;
 mod eval;
 pub mod load;
 
@@ -88,6 +89,23 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: EvalFormat,
     },
+    /// Compare two versions of a policy: what changed, and whose decisions change.
+    ///
+    /// Exit 0: no differences; 1: differences; 2: a usage or file problem, or a version that
+    /// does not check clean. Examples: `intentc diff old/intentions intentions`,
+    /// `intentc diff intentions --git main` (main against the work tree),
+    /// `intentc diff --git v1 v2 --format markdown`.
+    Diff {
+        /// The old and the new folder; with --git, the policy's folder in the repository
+        /// (default `intentions`), given before --git.
+        paths: Vec<PathBuf>,
+        /// Compare git revisions: REV is the old version, REV2 the new (default: the work tree).
+        #[arg(long, num_args = 1..=2, value_names = ["REV", "REV2"])]
+        git: Option<Vec<String>>,
+        /// human (for a terminal), json (docs/diff.md) or markdown (for a pull-request comment).
+        #[arg(long, value_enum, default_value = "human")]
+        format: diff::DiffFormat,
+    },
     /// Tools for translators.
     Welsh {
         #[command(subcommand)]
@@ -135,6 +153,7 @@ pub fn main() -> i32 {
         Command::Build { path, out, report } => build::run(&path, &out, &report),
         Command::Eval { bundle, set, offender, format } => eval::run(&bundle, &set, offender.as_deref(), format == EvalFormat::Json),
         Command::Welsh { command: WelshCommand::Stamp { paths } } => stamp(&paths),
+        Command::Diff { paths, git, format } => diff::run(&paths, git.as_deref(), format),
     }
 }
 
