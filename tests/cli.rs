@@ -54,7 +54,7 @@ fn errors_exit_1_and_usage_problems_exit_2() {
 fn short_format_is_one_line_per_diagnostic_with_position_and_code() {
     let dir = project(&[("a.intent", BROKEN)]);
     let out = intentc(&["check", "--format", "short"], dir.path());
-    let text = String::from_utf8(out.stderr).unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");
     assert!(lines[0].starts_with("intentions/a.intent:3:3: error[E0105]: "), "{text}");
@@ -64,7 +64,7 @@ fn short_format_is_one_line_per_diagnostic_with_position_and_code() {
 #[test]
 fn json_sarif_and_github_formats() {
     let dir = project(&[("a.intent", BROKEN)]);
-    let json: serde_json::Value = serde_json::from_slice(&intentc(&["check", "--format", "json"], dir.path()).stderr).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&intentc(&["check", "--format", "json"], dir.path()).stdout).unwrap();
     assert_eq!(json["errors"], 2);
     let first = &json["diagnostics"][0];
     assert_eq!(first["code"], "E0105");
@@ -74,7 +74,7 @@ fn json_sarif_and_github_formats() {
     assert!(first["help"].as_str().unwrap().contains("title"));
     assert_eq!(first["span"]["end"].as_u64().unwrap() - first["span"]["start"].as_u64().unwrap(), 5);
 
-    let sarif: serde_json::Value = serde_json::from_slice(&intentc(&["check", "--format", "sarif"], dir.path()).stderr).unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&intentc(&["check", "--format", "sarif"], dir.path()).stdout).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results[0]["ruleId"], "E0105");
@@ -83,7 +83,7 @@ fn json_sarif_and_github_formats() {
     assert_eq!(rules[index]["id"], "E0105");
     assert_eq!(results[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 3);
 
-    let gh = String::from_utf8(intentc(&["check", "--format", "github"], dir.path()).stderr).unwrap();
+    let gh = String::from_utf8(intentc(&["check", "--format", "github"], dir.path()).stdout).unwrap();
     assert!(gh.lines().next().unwrap().starts_with("::error file=intentions/a.intent,line=3,col=3,"), "{gh}");
 }
 
@@ -146,10 +146,172 @@ fn hostile_inputs_get_diagnostics_quickly() {
         let started = std::time::Instant::now();
         let out = intentc(&["check", "--format", "short"], dir.path());
         let elapsed = started.elapsed();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = String::from_utf8_lossy(&out.stdout);
         assert!(out.status.code().is_some(), "{name}: killed by a signal (crash or stack overflow)");
         assert!(stderr.contains(code), "{name}: expected {code} in:\n{}", &stderr[..stderr.len().min(2000)]);
         // Not a timing assertion of speed: a guard that the input cannot hang the parser.
         assert!(elapsed.as_secs() < 30, "{name} took {elapsed:?}");
+    }
+}
+
+const FORMATS: [&str; 5] = ["human", "short", "json", "sarif", "github"];
+
+#[test]
+fn machine_formats_go_to_stdout_and_human_to_stderr() {
+    let dir = project(&[("a.intent", BROKEN)]);
+    for format in FORMATS {
+        let out = intentc(&["check", "--format", format, "--color", "never"], dir.path());
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let (diagnostics, other) = if format == "human" { (&out.stderr, &out.stdout) } else { (&out.stdout, &out.stderr) };
+        assert!(String::from_utf8_lossy(diagnostics).contains("E0105"), "{format}: the diagnostics are on the wrong stream");
+        assert!(other.is_empty(), "{format}: {}", String::from_utf8_lossy(other));
+    }
+    // `check --format sarif > out.sarif` gives a file that parses.
+    let sarif: serde_json::Value = serde_json::from_slice(&intentc(&["check", "--format", "sarif"], dir.path()).stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+}
+
+/// Runs `check` in every format and returns what each printed, stdout and stderr together.
+fn every_format(dir: &Path) -> Vec<(&'static str, Output)> {
+    FORMATS
+        .iter()
+        .map(|f| {
+            let out = intentc(&["check", "--format", f, "--color", "never"], dir);
+            assert!(matches!(out.status.code(), Some(0 | 1)), "{f}: exit {:?}\n{}", out.status, String::from_utf8_lossy(&out.stderr));
+            (*f, out)
+        })
+        .collect()
+}
+
+#[test]
+fn a_diagnostic_past_column_65535_renders_in_every_format() {
+    // miette draws the underline with a format width, which panics past u16::MAX columns.
+    let line = format!("section s {{ title {{ en \"{}\" cy \"x\" }} titel 3 }}\n", "a".repeat(70_000));
+    let dir = project(&[]);
+    std::fs::write(dir.path().join("intentions/long.intent"), line).unwrap();
+    for (format, out) in every_format(dir.path()) {
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(text.contains("E0105"), "{format}: {}", &text[..text.len().min(3000)]);
+        assert!(!text.contains("panicked"), "{format}");
+        if format == "human" {
+            // The snippet is cut around the label, and the position is the real one.
+            assert!(text.contains("intentions/long.intent:1:70036"), "{text}");
+            assert!(text.contains("…aaaa"), "{text}");
+            assert!(text.lines().all(|l| l.chars().count() < 400), "a snippet line is not cut");
+        }
+    }
+}
+
+#[test]
+fn control_characters_from_sources_never_reach_the_terminal() {
+    // An escape sequence and a bidirectional override in a text, beside a mistake; a file name
+    // with a line break; a targets value with a line break in it.
+    let intent = "section s {\n  title { en \"red \x1b[31mALERT\x1b[0m \u{202e}txet\" cy \"x\u{9b}y\x7f\" }\n  titel 3\n}\n";
+    let dir = project(&[]);
+    std::fs::write(dir.path().join("intentions/ctl.intent"), intent).unwrap();
+    std::fs::write(dir.path().join("intentions/new\nline.intent"), "theme t { titel 1 }\n").unwrap();
+    for (format, out) in every_format(dir.path()) {
+        for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            let text = String::from_utf8_lossy(bytes);
+            let bad: Vec<char> = text
+                .chars()
+                .filter(|&c| (c.is_control() && c != '\n') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+                .collect();
+            assert!(bad.is_empty(), "{format} {stream} prints raw {bad:?}:\n{text}");
+        }
+        if format == "short" {
+            let text = String::from_utf8(out.stdout).unwrap();
+            for l in text.lines() {
+                assert!(l.starts_with("intentions/"), "a diagnostic is split over lines:\n{text}");
+            }
+            assert!(text.contains("intentions/new\\nline.intent:1:11: error[E0105]"), "{text}");
+        }
+    }
+}
+
+/// Every file under `dir`, by relative path, with its bytes.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, d: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                out.insert(p.strip_prefix(root).unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with('.')).collect()
+}
+
+#[test]
+fn build_never_writes_over_its_sources_or_other_files() {
+    let dir = project(&[("a.intent", "theme t { title { en \"T\" cy \"T\" } }\n")]);
+    let sources = tree(&dir.path().join("intentions"));
+    let refused = [
+        (vec!["build", "intentions", "--out", "intentions"], "source folder"),
+        (vec!["build", "./intentions/", "--out", "intentions"], "source folder"),
+        (vec!["build", "intentions", "--out", "."], "contains the sources"),
+        (vec!["build", "intentions", "--out", "intentions/.."], "contains the sources"),
+        (vec!["build", "intentions", "--out", "intentions/dist"], "inside the sources"),
+        (vec!["build", "intentions/a.intent", "--out", "intentions"], "contains the sources"),
+    ];
+    for (args, why) in &refused {
+        let out = intentc(args, dir.path());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(why), "{args:?}: {stderr}");
+        assert!(tree(&dir.path().join("intentions")) == sources, "{args:?} touched the sources");
+    }
+    // An existing file, or a folder of someone else's files, is left as it is.
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    let out = intentc(&["build", "intentions", "--out", "notes.txt"], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(), "mine");
+    std::fs::create_dir(dir.path().join("docs")).unwrap();
+    std::fs::write(dir.path().join("docs/guide.md"), "mine").unwrap();
+    let out = intentc(&["build", "intentions", "--out", "docs"], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(dir.path().join("docs/guide.md")).unwrap(), "mine");
+    // A folder intentc wrote is replaced; a new or empty one is written.
+    for out in ["dist", "dist", "empty"] {
+        std::fs::create_dir_all(dir.path().join("empty")).unwrap();
+        let run = intentc(&["build", "intentions", "--out", out], dir.path());
+        assert_eq!(run.status.code(), Some(0), "{out}: {}", String::from_utf8_lossy(&run.stderr));
+    }
+    assert!(leftovers(dir.path()).is_empty(), "{:?}", leftovers(dir.path()));
+}
+
+#[test]
+fn concurrent_builds_into_one_folder_both_finish_complete() {
+    let dir = project(&[("a.intent", "theme t { title { en \"T\" cy \"T\" } }\n")]);
+    let first = intentc(&["build", "intentions", "--out", "reference"], dir.path());
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    let reference = tree(&dir.path().join("reference"));
+    // The race is in the swap, a few microseconds of each build: many short rounds give it
+    // many chances (the old code, which had no lock, failed about one round in twenty).
+    for round in 0..40 {
+        let children: Vec<_> = (0..4)
+            .map(|_| {
+                Command::new(env!("CARGO_BIN_EXE_intentc"))
+                    .args(["build", "intentions", "--out", "dist"])
+                    .current_dir(dir.path())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(out.status.code(), Some(0), "round {round}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        assert!(tree(&dir.path().join("dist")) == reference, "round {round}: the output is not complete");
+        assert!(leftovers(dir.path()).is_empty(), "round {round}: {:?}", leftovers(dir.path()));
     }
 }

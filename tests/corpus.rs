@@ -105,11 +105,13 @@ fn every_delivery_requirement_is_declared_with_its_measure() {
         );
         assert_eq!(norm(&r.outcomes.en), norm(s(f, "outcomes")), "outcomes of {id}");
         assert_eq!(norm(&r.driver.en), norm(s(f, "driver")), "driver of {id}");
+        // The parts of a composite measure stand only inside its measure (and its footnote): the
+        // document gives them no rows, so the corpus must not invent requirements for them.
         if let Some(parts) = f["parts"].as_sequence() {
             for p in parts {
                 let p = p.as_str().unwrap();
-                let part = m.requirements.iter().find(|r| r.id == p).unwrap_or_else(|| panic!("part {p} of {id}"));
-                assert_eq!(part.part_of.as_deref(), Some(id));
+                assert!(got.contains(&format!("({p})")), "part {p} is named in the measure of {id}");
+                assert!(m.requirements.iter().all(|r| r.id != p), "part {p} of {id} is declared as a requirement of its own");
             }
         }
     }

@@ -73,6 +73,9 @@ pub struct Decision {
     pub number: Option<u32>,
     pub service: Option<String>,
     pub text: Option<Text>,
+    /// The document's own label, or the publisher's reading (with `reason`).
+    pub label: super::Label,
+    pub reason: Option<Text>,
     pub source: Source,
     /// Set when guidance that overrides this rule's guidance decides the other way about
     /// everything this rule is about.
@@ -86,6 +89,7 @@ pub struct Decision {
 pub struct Undetermined {
     pub rule: String,
     pub verb: String,
+    pub label: super::Label,
     pub service: Option<String>,
     /// The attributes the rule needs that were not given.
     pub missing: Vec<String>,
@@ -388,6 +392,8 @@ impl<'b> Evaluator<'b> {
                     number: r.number,
                     service: r.service.clone(),
                     text: r.text.clone(),
+                    label: r.label,
+                    reason: r.reason.clone(),
                     source: r.source.clone(),
                     superseded_by: None,
                     exceptions: Vec::new(),
@@ -399,6 +405,7 @@ impl<'b> Evaluator<'b> {
                     undetermined.push(Undetermined {
                         rule: r.id.clone(),
                         verb: r.verb.clone(),
+                        label: r.label,
                         service: r.service.clone(),
                         missing: needed.into_iter().filter(|a| !o.contains_key(a)).collect(),
                     });

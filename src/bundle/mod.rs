@@ -14,8 +14,12 @@ use std::collections::BTreeMap;
 
 /// The bundle format's version. A consumer accepts any version with the same major number;
 /// a change that could break a consumer bumps the major.
-pub const FORMAT_VERSION: &str = "1.0.0";
-pub const FORMAT_MAJOR: u64 = 1;
+///
+/// 2.0.0: every rule says whether its decision is the document's own label or the
+/// publisher's reading (`label`, `reason`). A 1.x consumer would show a derived reading as
+/// the document's decision, so this is a change of meaning, not an optional addition.
+pub const FORMAT_VERSION: &str = "2.0.0";
+pub const FORMAT_MAJOR: u64 = 2;
 
 /// The files of a bundle, in the order the manifest lists them.
 pub const FILES: &[&str] = &[
@@ -66,8 +70,28 @@ pub struct DocumentInfo {
     pub id: String,
     pub title: Text,
     pub commissioner: String,
+    /// The financial year the intentions are for. Publisher's addition: not in the 2014 document.
     pub period: Period,
 }
+
+/// A field whose values the publisher added: the 2014 document does not give them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Editorial {
+    /// The bundle file, like `intentions.json`.
+    pub file: String,
+    /// The field of each item of that file (or `document.period` in the manifest).
+    pub field: String,
+}
+
+/// Every field of the bundle that is a publisher's addition, not the 2014 document's text.
+pub const EDITORIAL: &[(&str, &str)] = &[
+    ("intentions.json", "measured_by"),
+    ("intentions.json", "unmeasured"),
+    ("manifest.json", "document.period"),
+    ("partners.json", "applies"),
+    ("requirements.json", "measures"),
+];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -92,6 +116,9 @@ pub struct Manifest {
     pub sources: Vec<FileDigest>,
     /// SHA-256 of every other file of the bundle, by path relative to the bundle.
     pub files: Vec<FileDigest>,
+    /// The fields whose values the publisher added (not the 2014 document's text). A rule's
+    /// own `label` says whether its decision is the document's or the publisher's reading.
+    pub editorial: Vec<Editorial>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -127,8 +154,9 @@ pub struct Intention {
     pub applies: Vec<Nation>,
     pub partners: Vec<String>,
     pub title: Text,
+    /// The requirements that measure it. Publisher's addition: not in the 2014 document.
     pub measured_by: Vec<String>,
-    /// Why no requirement measures it.
+    /// Why no requirement measures it. Publisher's addition: not in the 2014 document.
     pub unmeasured: Option<Text>,
     pub source: Source,
 }
@@ -146,6 +174,7 @@ pub struct Partner {
     pub name: Text,
     pub short: Option<Text>,
     pub kind: String,
+    /// The nations the body works in. Publisher's addition: not in the 2014 document.
     pub applies: Vec<Nation>,
     pub source: Source,
 }
@@ -181,7 +210,7 @@ pub struct Requirement {
     pub sectors: Vec<Sector>,
     pub applies: Vec<Nation>,
     pub part_of: Option<String>,
-    /// The intentions it measures.
+    /// The intentions it measures (the reverse of `measured_by`). Publisher's addition: not in the 2014 document.
     pub measures: Vec<String>,
     pub source: Source,
 }
@@ -330,7 +359,24 @@ pub struct Rule {
     pub sessions: Option<(u64, Option<u64>)>,
     pub examples: Vec<String>,
     pub text: Option<Text>,
+    /// Whose decision the verb is: the document's own label, or the publisher's reading of
+    /// guidance the document gives without one.
+    pub label: Label,
+    /// Why the publisher reads the guidance so; present exactly when `label` is `derived`.
+    pub reason: Option<Text>,
     pub source: Source,
+}
+
+/// Whose decision a rule's verb is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Label {
+    /// The 2014 document labels the guidance so (a `note` is the document's unlabelled
+    /// guidance, given as it stands).
+    Document,
+    /// The document gives the guidance without an invest / do-not-invest label; the verb is
+    /// the publisher's reading of it, and `reason` says why.
+    Derived,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -2,7 +2,7 @@
 
 use super::{FOUND_ERRORS, OK, USAGE};
 use crate::bundle::eval::{EvalError, Evaluator, Offender};
-use crate::bundle::{Bundle, Value};
+use crate::bundle::{Bundle, Label, Value};
 use std::io::Write;
 use std::path::Path;
 
@@ -102,16 +102,22 @@ pub fn run(dir: &Path, set: &[String], offender_file: Option<&Path>, json: bool)
             if !d.exceptions.is_empty() {
                 superseded.push_str(&format!("  [except where {} decide otherwise]", d.exceptions.join(", ")));
             }
-            out!("  {}  {what}  ({}:{}){superseded}", d.rule, d.source.file, d.source.line);
+            // A derived decision is never shown as if the document had labelled it so.
+            let label = if d.label == Label::Derived { "  [publisher's reading, not the document's label]" } else { "" };
+            out!("  {}  {what}  ({}:{}){label}{superseded}", d.rule, d.source.file, d.source.line);
             if let Some(t) = &d.text {
                 out!("      {}", t.en);
+            }
+            if let Some(r) = &d.reason {
+                out!("      Why it is read so: {}", r.en);
             }
         }
     }
     if !outcome.undetermined.is_empty() {
         out!("\nUndetermined (give these attributes to decide):");
         for u in &outcome.undetermined {
-            out!("  {}  {} {}  needs {}", u.rule, u.verb, u.service.clone().unwrap_or_default(), u.missing.join(", "));
+            let label = if u.label == Label::Derived { " (publisher's reading)" } else { "" };
+            out!("  {}  {}{label} {}  needs {}", u.rule, u.verb, u.service.clone().unwrap_or_default(), u.missing.join(", "));
         }
     }
     OK

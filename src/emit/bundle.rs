@@ -324,6 +324,8 @@ pub fn files(p: &Policy) -> Vec<(&'static str, Value)> {
                         sessions: sessions(r.sessions),
                         examples: r.examples.clone(),
                         text: r.text.as_ref().map(prose_text),
+                        label: if r.derived.is_some() { fmt::Label::Derived } else { fmt::Label::Document },
+                        reason: r.derived.as_ref().map(text),
                         source: source(&r.source),
                     })
                     .collect(),
@@ -379,6 +381,7 @@ pub fn write(p: &Policy, meta: &Meta, out: &mut Output) -> Result<(), String> {
         built_at: meta.built_at,
         sources: meta.sources.clone(),
         files: digests,
+        editorial: fmt::EDITORIAL.iter().map(|(file, field)| fmt::Editorial { file: file.to_string(), field: field.to_string() }).collect(),
     };
     let value = serde_json::to_value(manifest).map_err(|e| e.to_string())?;
     out.add("bundle/manifest.json", canonical(&value));

@@ -225,6 +225,9 @@ pub struct Rule {
     pub sessions: Option<(i64, Option<i64>)>,
     pub examples: Vec<String>,
     pub text: Option<BiProse>,
+    /// Set when the decision is the publisher's reading of unlabelled guidance: the reason.
+    /// `None`: the decision is the document's own label.
+    pub derived: Option<Bi>,
     pub source: Source,
 }
 
@@ -567,6 +570,7 @@ pub fn build(project: &Project, symbols: &Symbols) -> Option<Policy> {
             sessions: r.sessions.map(interval),
             examples: r.rule.examples.iter().map(|e| e.name.clone()).collect(),
             text: r.rule.text.as_ref().map(bi_prose),
+            derived: r.rule.derived.as_ref().map(bi),
             source: source(r.rule.verb.span),
         })
         .collect();

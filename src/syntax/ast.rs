@@ -476,6 +476,9 @@ pub struct Rule {
     pub sessions: Option<Spanned<Sessions>>,
     pub examples: Vec<Ident>,
     pub text: Option<Text>,
+    /// `derived { en "…" cy "…" }`: the decision is the publisher's reading of unlabelled
+    /// guidance, not the document's own label; the text says why it is read so.
+    pub derived: Option<Text>,
     pub span: Span,
 }
 
@@ -612,6 +615,9 @@ impl Declaration {
                             TargetingItem::Rule(r) => {
                                 if let Some(t) = &r.text {
                                     out.push(("text", t, TextRole::Prose));
+                                }
+                                if let Some(t) = &r.derived {
+                                    out.push(("derived", t, TextRole::Plain));
                                 }
                             }
                             TargetingItem::Scope(s) => {

@@ -1331,6 +1331,11 @@ fn lower_rule(
     let sessions = f.sessions("sessions");
     let (examples, _) = f.idents("examples");
     let text = f.text("text");
+    let derived = f.text("derived");
+    // A note decides nothing, so there is no decision whose reading could be derived.
+    if let (Verb::Note, Some(d)) = (verb.node, &derived) {
+        f.cx.errors.push(SyntaxError::DerivedNote { at: d.span, verb: verb.span });
+    }
     reject_others(f.cx, entries, "rule", &[Other::Rule, Other::Scope, Other::Nested]);
     let ok = f.finish();
     ok.then_some(ast::Rule {
@@ -1342,6 +1347,7 @@ fn lower_rule(
         sessions,
         examples,
         text,
+        derived,
         span,
     })
 }

@@ -160,6 +160,11 @@ pub enum SyntaxError {
         found: String,
         problem: String,
     },
+    /// `derived` on a `note`: a note decides nothing, so nothing is derived.
+    DerivedNote {
+        at: Span,
+        verb: Span,
+    },
 }
 
 fn context(header: &Option<(String, String)>) -> String {
@@ -325,6 +330,13 @@ impl Report for SyntaxError {
                 Diagnostic::new(&codes::E0112, problem.clone(), Label::new(*at, format!("`{found}`")))
                     .with_help("a text block holds `en \"…\"` and `cy \"…\"`, each once")
             }
+            DerivedNote { at, verb } => Diagnostic::new(
+                &codes::E0113,
+                "a `note` cannot be `derived`: a note decides nothing",
+                Label::new(*at, "the reason for a decision this rule does not make"),
+            )
+            .with_label(*verb, "this rule is a note")
+            .with_help("if the guidance implies a decision, write `invest` or `avoid` with `derived`; otherwise remove `derived`"),
         }
     }
 }
