@@ -436,11 +436,26 @@ impl Report for CheckError {
 
 /// Runs every check.
 pub fn check(project: &Project, symbols: &Symbols) -> Vec<CheckError> {
+    let mut errors = check_project(project, symbols);
+    errors.extend(check_welsh(symbols, &|_| true));
+    errors
+}
+
+/// Every check but the Welsh ones: [`check`] is this and [`check_welsh`] of every declaration.
+pub fn check_project(project: &Project, symbols: &Symbols) -> Vec<CheckError> {
     let mut errors = Vec::new();
     measures::check(symbols, &mut errors);
     targets::check(project, symbols, &mut errors);
     bands::check(symbols, &mut errors);
     rules::check(symbols, &mut errors);
-    welsh::check(symbols, &mut errors);
+    errors
+}
+
+/// The Welsh checks of the declarations `only` accepts. They look at one declaration at a
+/// time (with the termbase), and are most of the checks' time, so the language server runs
+/// them only for the files that changed while the termbase is the same.
+pub fn check_welsh(symbols: &Symbols, only: &dyn Fn(&crate::syntax::ast::Declaration) -> bool) -> Vec<CheckError> {
+    let mut errors = Vec::new();
+    welsh::check(symbols, only, &mut errors);
     errors
 }
