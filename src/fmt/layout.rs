@@ -38,18 +38,22 @@ pub fn format(src: &str) -> String {
         if breaks.is_empty() {
             return out;
         }
-        for (at, points) in breaks.into_iter().rev() {
-            let line = lines.remove(at);
-            let mut pieces = Vec::new();
-            let mut from = 0;
-            for p in points.into_iter().chain([line.len()]) {
-                pieces.push(drop_semis(line[from..p].to_vec()));
-                from = p;
-            }
-            for (n, piece) in pieces.into_iter().enumerate() {
-                lines.insert(at + n, piece);
+        // Rebuilt in one pass: a file may hold thousands of breaks.
+        let mut breaks = breaks.into_iter().peekable();
+        let mut rebuilt = Vec::with_capacity(lines.len() + breaks.len());
+        for (i, line) in lines.into_iter().enumerate() {
+            match breaks.next_if(|(at, _)| *at == i) {
+                Some((_, points)) => {
+                    let mut from = 0;
+                    for p in points.into_iter().chain([line.len()]) {
+                        rebuilt.push(drop_semis(line[from..p].to_vec()));
+                        from = p;
+                    }
+                }
+                None => rebuilt.push(line),
             }
         }
+        lines = rebuilt;
     }
     render(&lines).0
 }
