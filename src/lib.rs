@@ -16,6 +16,8 @@ pub mod cli;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
+pub mod fmt;
+pub mod lsp;
 pub mod model;
 pub mod resolve;
 pub mod source;

@@ -4,7 +4,12 @@
 mod build;
 mod diff;
 mod eval;
+mod fmt;
+mod init;
 pub mod load;
+mod people;
+mod serve;
+mod watch;
 
 use crate::diagnostics::render::{self, Format};
 use crate::diagnostics::{registry, Policy};
@@ -17,8 +22,22 @@ pub const OK: i32 = 0;
 pub const FOUND_ERRORS: i32 = 1;
 pub const USAGE: i32 = 2;
 
+/// Shown under `intentc --help`: the commands a new user needs, in the order they need them.
+const EXAMPLES: &str = "\
+Examples:
+  intentc init my-policy                  a new bilingual project that checks clean
+  intentc check my-policy                 every mistake, with where, what and how to fix it
+  intentc check my-policy --watch         check again each time a file is saved
+  intentc serve my-policy                 the documents in a browser, rebuilt on save
+  intentc build my-policy --out dist      the documents, SLA annexes and JSON bundle
+  intentc fmt my-policy                   lay the files out in the canonical layout
+  intentc welsh stamp my-policy/a.intent  record the English each checked Welsh text matches
+  intentc diff my-policy --git main       what changed since main, and whose decisions change
+  intentc explain W0603                   what a diagnostic code means, with examples
+  intentc completions bash > ~/.local/share/bash-completion/completions/intentc";
+
 #[derive(Parser, Debug)]
-#[command(name = "intentc", version, about = "The commissioning-intentions compiler", long_about = None)]
+#[command(name = "intentc", version, about = "The commissioning-intentions compiler", long_about = None, after_help = EXAMPLES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -55,14 +74,28 @@ struct Report {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Check the policy: every mistake, with where, what and how to fix it.
+    #[command(after_help = "\
+Examples:
+  intentc check                           the `intentions` folder
+  intentc check my-policy --strict        missing or stale Welsh is an error (as `build` has it)
+  intentc check my-policy --format short  one line per diagnostic, for editors
+  intentc check my-policy --format sarif > check.sarif
+  intentc check my-policy --watch         check again each time a file is saved (Ctrl-C stops)")]
     Check {
         /// A folder of .intent files (or one file).
         #[arg(default_value = "intentions")]
         path: PathBuf,
         #[command(flatten)]
         report: Report,
+        /// Keep running, and check again each time a source file is saved.
+        #[arg(long)]
+        watch: bool,
     },
     /// Build the English and Welsh documents, the SLA annexes and the JSON rule bundle.
+    #[command(after_help = "\
+Examples:
+  intentc build                           `intentions` into `dist`
+  intentc build my-policy --out site      then open site/index.html")]
     Build {
         /// A folder of .intent files.
         #[arg(default_value = "intentions")]
@@ -74,7 +107,25 @@ enum Command {
         #[command(flatten)]
         report: Report,
     },
+    /// Preview the documents in a browser: built in memory, served on 127.0.0.1, rebuilt on
+    /// every save; the open page reloads itself and shows the errors while there are any.
+    #[command(after_help = "\
+Examples:
+  intentc serve my-policy                 then open http://127.0.0.1:8000/
+  intentc serve my-policy --port 0        any free port (the address is printed)")]
+    Serve {
+        /// A folder of .intent files.
+        #[arg(default_value = "intentions")]
+        path: PathBuf,
+        /// The port on 127.0.0.1 to serve on; 0 takes any free one.
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+    },
     /// Evaluate an offender against a bundle: the band and every invest / do-not-invest decision.
+    #[command(after_help = "\
+Examples:
+  intentc eval --set ogrs3=62 --set index_offence=theft --set drug_driven=yes
+  intentc eval --bundle site/bundle --offender offender.json --format json")]
     Eval {
         /// The bundle folder (`dist/bundle`).
         #[arg(long, default_value = "dist/bundle")]
@@ -89,12 +140,14 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: EvalFormat,
     },
-    /// Compare two versions of a policy: what changed, and whose decisions change.
-    ///
+    /// Compare two versions of a policy: what changed, and which offenders' decisions change.
     /// Exit 0: no differences; 1: differences; 2: a usage or file problem, or a version that
-    /// does not check clean. Examples: `intentc diff old/intentions intentions`,
-    /// `intentc diff intentions --git main` (main against the work tree),
-    /// `intentc diff --git v1 v2 --format markdown`.
+    /// does not check clean.
+    #[command(after_help = "\
+Examples:
+  intentc diff old/intentions intentions          two folders
+  intentc diff intentions --git main              main against the work tree
+  intentc diff intentions --git v1 v2 --format markdown > comment.md")]
     Diff {
         /// The old and the new folder; with --git, the policy's folder in the repository
         /// (default `intentions`), given before --git.
@@ -110,6 +163,44 @@ enum Command {
     Welsh {
         #[command(subcommand)]
         command: WelshCommand,
+    },
+    /// Run the language server (LSP on standard input and output), for editors.
+    #[command(after_help = "\
+Examples:
+  intentc lsp            started by an editor's client (see editors/README.md), not by hand
+  intentc lsp --strict   missing or stale Welsh shown as errors, as `check --strict` does")]
+    Lsp {
+        /// Treat missing or stale Welsh as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Rewrite .intent files in the canonical layout (white space only; texts, comments and
+    /// stamps are kept exactly). Files with syntax errors are reported and left alone.
+    Fmt {
+        /// .intent files, or folders of them.
+        #[arg(default_value = "intentions")]
+        paths: Vec<PathBuf>,
+        /// Write nothing: list the files that would change, and exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Write a small bilingual starter project into a new or empty folder.
+    #[command(after_help = "\
+Examples:
+  intentc init my-policy && intentc check my-policy --strict")]
+    Init {
+        /// The folder to create (it may exist, if it is empty).
+        dir: PathBuf,
+    },
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
+    #[command(after_help = "\
+Examples:
+  intentc completions bash > ~/.local/share/bash-completion/completions/intentc
+  intentc completions zsh > ~/.zfunc/_intentc        (with `fpath+=~/.zfunc` in ~/.zshrc)
+  intentc completions fish > ~/.config/fish/completions/intentc.fish")]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
     /// Explain a diagnostic code, with a wrong and a right example.
     Explain {
@@ -148,12 +239,22 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
-        Command::Check { path, report } => check(&path, &report),
+        Command::Check { path, report, watch: false } => check(&path, &report),
+        Command::Check { path, report, watch: true } => check_watch(&path, &report),
         Command::Explain { code, list } => explain(code.as_deref(), list),
         Command::Build { path, out, report } => build::run(&path, &out, &report),
+        Command::Serve { path, port } => serve::run(&path, port),
         Command::Eval { bundle, set, offender, format } => eval::run(&bundle, &set, offender.as_deref(), format == EvalFormat::Json),
         Command::Welsh { command: WelshCommand::Stamp { paths } } => stamp(&paths),
         Command::Diff { paths, git, format } => diff::run(&paths, git.as_deref(), format),
+        Command::Lsp { strict } => crate::lsp::run(crate::lsp::Options { strict }),
+        Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Init { dir } => init::run(&dir),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "intentc", &mut std::io::stdout());
+            OK
+        }
     }
 }
 
@@ -186,16 +287,45 @@ fn check(path: &std::path::Path, report: &Report) -> i32 {
     }
 }
 
+/// `check --watch`: check, then check again after every save, until interrupted.
+fn check_watch(path: &std::path::Path, report: &Report) -> i32 {
+    // The watch starts before the first check, so a save made during it is seen.
+    let watch = match watch::Watch::new(path) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return USAGE;
+        }
+    };
+    if check(path, report) == USAGE {
+        return USAGE;
+    }
+    eprintln!("watching `{}` for changes (Ctrl-C stops)", path.display());
+    loop {
+        match watch.next() {
+            Ok(changed) => {
+                eprintln!("\n--- {} changed: checking again ---", watch::describe(&changed));
+                check(path, report);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return USAGE;
+            }
+        }
+    }
+}
+
 /// Human diagnostics go to stderr (beside the program's other messages); the machine formats
 /// go to stdout, so `check --format sarif > out.sarif` captures them whole.
 fn print_diagnostics(project: &crate::source::Project, diagnostics: &[crate::diagnostics::Diagnostic], report: &Report) {
-    let text = render::render(project, diagnostics, report.format, use_color(report.color));
     if report.format == Format::Human {
+        let text = people::human(project, diagnostics, use_color(report.color));
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(text.as_bytes());
         let files = project.files.len();
         let _ = writeln!(err, "checked {files} file{}: {}", if files == 1 { "" } else { "s" }, render::summary(diagnostics));
     } else {
+        let text = render::render(project, diagnostics, report.format, use_color(report.color));
         let _ = std::io::stdout().lock().write_all(text.as_bytes());
     }
 }
