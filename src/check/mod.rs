@@ -113,6 +113,11 @@ pub enum CheckError {
         other: Span,
         witness: String,
     },
+    /// The conflict search stopped after `limit` conflicts.
+    TooManyConflicts {
+        at: Span,
+        limit: usize,
+    },
     ConditionType {
         attribute: String,
         at: Span,
@@ -325,6 +330,12 @@ impl Report for CheckError {
             )
             .with_label(*other, format!("{avoid} says do not invest"))
             .with_help("add `unless …` to one rule, or `overrides` to the guidance that should win"),
+            TooManyConflicts { at, limit } => Diagnostic::new(
+                &codes::E0501,
+                format!("more invest and do-not-invest rules conflict than the {limit} reported: the search stopped here"),
+                Label::new(*at, "the next conflict found"),
+            )
+            .with_help("so many conflicts usually have one cause, such as a missing `unless` or `overrides`: fix it and check again"),
             ConditionType { attribute, at, expected, found } => Diagnostic::new(
                 &codes::E0502,
                 format!("{attribute} is compared with {found}, but it takes {expected}"),
