@@ -93,6 +93,42 @@ fn the_corpus_against_itself_has_no_differences() {
     assert_eq!(render::summary(&d), "no differences");
 }
 
+/// Past the cap, a service's regions are said to be unknown, not guessed: 12 rules each
+/// testing its own yes / no attribute distinguish 2^12 groups of offenders, more than a cap
+/// of 4000 (the command's cap is 200000; this one keeps the test quick).
+#[test]
+fn too_many_groups_of_offenders_are_reported_as_unknown() {
+    let version = |first: &str| {
+        let mut s =
+            String::from("service s { name { en \"S\" cy \"S\" }; kind intervention }\ntargeting t {\n  title { en \"T\" cy \"T\" }\n");
+        let mut attrs = String::new();
+        for k in 1..=12 {
+            attrs.push_str(&format!("attribute f{k} {{ name {{ en \"F\" cy \"F\" }}; type yes_no }}\n"));
+            s.push_str(&format!("  invest {k} s {{ when {} }}\n", if k == 1 { first.to_string() } else { format!("f{k}") }));
+        }
+        s.push_str("}\n");
+        let mut p = Project::new();
+        p.add_str("a.intent", &(attrs + &s));
+        p.add_str("prelude.intent", &prelude());
+        p.sort();
+        checked(&p, "the generated policy")
+    };
+    let (old, new) = (version("f1"), version("not f1"));
+    let d = diff::diff_within(&old, &new, "old", "new", 4000);
+    assert_eq!(d.decisions.len(), 1, "{}", render::human(&d));
+    assert!(d.decisions[0].regions.is_empty());
+    assert!(d.decisions[0].unknown.as_deref().is_some_and(|w| w.contains("more than 4000 groups")), "{:?}", d.decisions[0].unknown);
+    assert_eq!(d.summary.unknown, 1);
+    assert!(!d.is_empty(), "an unknown is a difference: the exit code is 1");
+    let text = render::human(&d);
+    assert!(text.contains("s (S)\n    not worked out: "), "{text}");
+    assert!(render::markdown(&d).contains("Not worked out: "));
+    // Under the cap, the same change is worked out: f1 flips for everyone.
+    let d = diff::diff_within(&old, &new, "old", "new", 5000);
+    assert!(d.decisions[0].unknown.is_none());
+    assert_eq!(d.summary.regions, 2, "{}", render::human(&d));
+}
+
 /// Markdown never lets a text become markup: every character that means something to
 /// Markdown or HTML is escaped.
 #[test]
