@@ -440,6 +440,13 @@ mod cli {
         assert_eq!(json["old"], "HEAD~1:.");
         assert_eq!(json["summary"]["regions"], 2);
 
+        // The folder by its absolute path, from outside the repository.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let absolute = repo.join("intentions");
+        let out = intentc(&["diff", absolute.to_str().unwrap(), "--git", "HEAD~1", "HEAD"], elsewhere.path());
+        assert_eq!(out.status.code(), Some(1), "{:?}", text(&out));
+        assert!(text(&out).0.contains("decisions change for 2 services"), "{:?}", text(&out));
+
         // Nothing in the repository moved.
         assert_eq!(git(&["status", "--porcelain"], repo), status);
         assert_eq!(std::fs::read(repo.join(".git/index")).unwrap(), index, "the index was rewritten");
