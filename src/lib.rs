@@ -16,6 +16,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod emit;
 pub mod fmt;
+pub mod lsp;
 pub mod model;
 pub mod resolve;
 pub mod source;

@@ -121,6 +121,16 @@ Examples:
         #[command(subcommand)]
         command: WelshCommand,
     },
+    /// Run the language server (LSP on standard input and output), for editors.
+    #[command(after_help = "\
+Examples:
+  intentc lsp            started by an editor's client (see editors/README.md), not by hand
+  intentc lsp --strict   missing or stale Welsh shown as errors, as `check --strict` does")]
+    Lsp {
+        /// Treat missing or stale Welsh as errors.
+        #[arg(long)]
+        strict: bool,
+    },
     /// Rewrite .intent files in the canonical layout (white space only; texts, comments and
     /// stamps are kept exactly). Files with syntax errors are reported and left alone.
     Fmt {
@@ -191,6 +201,7 @@ pub fn main() -> i32 {
         Command::Build { path, out, report } => build::run(&path, &out, &report),
         Command::Eval { bundle, set, offender, format } => eval::run(&bundle, &set, offender.as_deref(), format == EvalFormat::Json),
         Command::Welsh { command: WelshCommand::Stamp { paths } } => stamp(&paths),
+        Command::Lsp { strict } => crate::lsp::run(crate::lsp::Options { strict }),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Init { dir } => init::run(&dir),
         Command::Completions { shell } => {
