@@ -474,3 +474,23 @@ fn hostile_input_does_not_break_the_server() {
     assert!(h["contents"]["value"].as_str().unwrap().contains("**heading** `regimes`"));
     c.finish();
 }
+
+#[test]
+fn a_malformed_message_ends_the_server_instead_of_hanging_it() {
+    let (_dir, root) = corpus();
+    let mut c = Client::start(&[]);
+    c.initialize(&root);
+    let stdin = c.stdin.as_mut().unwrap();
+    write!(stdin, "Content-Length: 9\r\n\r\n{{not json").unwrap();
+    stdin.flush().unwrap();
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(status) = c.child.try_wait().unwrap() {
+            // Not a clean shutdown: the protocol's exit code for that is 1.
+            assert_eq!(status.code(), Some(1));
+            return;
+        }
+        assert!(Instant::now() < deadline, "the server neither answered nor ended");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
