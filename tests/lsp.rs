@@ -331,11 +331,17 @@ fn a_scripted_session_on_the_corpus() {
     let labels: Vec<&str> = list["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
     assert!(labels.contains(&"enabling_rehabilitation") && labels.contains(&"safety_and_security"), "{labels:?}");
     assert!(!labels.contains(&"1a") && !labels.contains(&"CU016"), "only themes: {labels:?}");
-    let edited = good.replacen("  theme   enabling_rehabilitation", "  mea", 1);
+    let edited = good.replacen("  theme   enabling_rehabilitation", "  th", 1);
     c.change(&u, 4, &edited);
-    let list = c.request("textDocument/completion", td(&u, pos(&edited, "  mea\n", 0, 5)));
+    let list = c.request("textDocument/completion", td(&u, pos(&edited, "  th\n", 0, 4)));
     let labels: Vec<&str> = list["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
-    assert_eq!(labels, ["measured_by"]);
+    assert_eq!(labels, ["theme"]);
+    // A field the declaration already has (`title`, below the cursor) is not offered again.
+    let edited = good.replacen("  theme   enabling_rehabilitation", "  t", 1);
+    c.change(&u, 4, &edited);
+    let list = c.request("textDocument/completion", td(&u, pos(&edited, "  t\n", 0, 3)));
+    let labels: Vec<&str> = list["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["theme"]);
     c.change(&u, 5, &good);
 
     // The outline.
