@@ -315,3 +315,75 @@ fn concurrent_builds_into_one_folder_both_finish_complete() {
         assert!(leftovers(dir.path()).is_empty(), "round {round}: {:?}", leftovers(dir.path()));
     }
 }
+
+/// The files of a fixture case (`tests/fixtures/GROUP/NAME.case`), as paths under `intentions/`.
+fn case_files(case: &str) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(repo().join("tests/fixtures").join(case)).unwrap();
+    let mut files: Vec<(String, String)> = Vec::new();
+    for line in text.split_inclusive('\n') {
+        if let Some(path) = line.strip_prefix("--- ") {
+            files.push((path.trim().trim_start_matches("intentions/").to_string(), String::new()));
+        } else if let Some((_, body)) = files.last_mut() {
+            body.push_str(line);
+        }
+    }
+    files
+}
+
+/// A project with an establishment whose targets file is `yaml`.
+fn targets_project(yaml: &[u8]) -> tempfile::TempDir {
+    let files = case_files("targets/e0306_malformed_targets_ok.case");
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let dir = project(&files);
+    std::fs::write(dir.path().join("intentions/establishments/targets/hmp-cardiff.yaml"), yaml).unwrap();
+    dir
+}
+
+#[test]
+fn hostile_targets_files_are_answered_quickly() {
+    let head = "status: illustrative\ntargets:\n  CU001: 98.5\n  CU003: ";
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("20,000 lines of `[`", format!("{head}{}", "  [\n".repeat(20_000)), "E0306"),
+        ("one 200 KB line of `[`", format!("{head}{}\n", "[".repeat(200_000)), "nested more than 64 deep"),
+        ("one 200 KB line of `{`", format!("{head}{}\n", "{".repeat(200_000)), "nested more than 64 deep"),
+        (
+            "maps nested 2,000 deep",
+            format!("{head}\n{}", (0..2000).map(|i| format!("{}a:\n", " ".repeat(i + 4))).collect::<String>()),
+            "nested more than 64 deep",
+        ),
+        ("9 MiB", format!("{head}0.3\n# {}\n", "x".repeat(9 << 20)), "larger than 8 MiB"),
+        (
+            "20,000 keys on one line",
+            format!(
+                "status: illustrative\ntargets: {{CU001: 98.5, CU003: 0.3, {}}}\n",
+                (0..20_000).map(|i| format!("X{i}: 1")).collect::<Vec<_>>().join(", ")
+            ),
+            "E0304",
+        ),
+    ];
+    for (name, yaml, expect) in cases {
+        let dir = targets_project(yaml.as_bytes());
+        let started = std::time::Instant::now();
+        let out = intentc(&["check", "--format", "short"], dir.path());
+        let elapsed = started.elapsed();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains(expect), "{name}: expected {expect} in {}", &stdout[..stdout.len().min(2000)]);
+        // Before saphyr these took about 1 s and 6 min (release build); a debug build now
+        // answers each in well under a second.
+        assert!(elapsed.as_secs() < 10, "{name} took {elapsed:?}");
+    }
+}
+
+#[test]
+fn a_targets_key_past_column_65535_renders_in_every_format() {
+    let yaml = format!("status: illustrative\ntargets: {{CU001: 98.5, CU003: 0.3,{} CU0003: 1}}\n", " ".repeat(70_000));
+    let dir = targets_project(yaml.as_bytes());
+    for (format, out) in every_format(dir.path()) {
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(text.contains("E0304"), "{format}: {}", &text[..text.len().min(3000)]);
+        if format == "short" {
+            assert!(text.contains("hmp-cardiff.yaml:2:70036: error[E0304]"), "{text}");
+        }
+    }
+}

@@ -80,6 +80,7 @@ codes! {
     E0305 "target-out-of-range" "A target value is outside what its measure allows";
     E0306 "malformed-targets" "A targets file is not a valid targets file";
     E0307 "targets-not-found" "An establishment's targets file is not in the project";
+    W0308 "vacuous-target" "A target that every value meets, or that none can";
     // Bands.
     E0401 "band-overlap" "Two bands share values";
     E0402 "band-gap" "Values of the attribute fall in no band";
