@@ -15,6 +15,8 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod emit;
+pub mod fmt;
+pub mod lsp;
 pub mod model;
 pub mod resolve;
 pub mod source;

@@ -414,3 +414,92 @@ fn the_publishers_additions_are_marked_as_such_in_both_languages() {
         assert!(description.contains("Publisher's addition"), "{schema}.{field}: {description}");
     }
 }
+
+#[test]
+fn a_year_that_starts_a_wrapped_line_is_kept_and_the_escape_keeps_a_small_number() {
+    let section = "section s {\n  title { en \"Planning\" cy \"Cynllunio\" }\n  text {\n    en \"\"\"\n    Prices are fixed from\n    2014. Budgets follow.\n\n    The count was\n    12\\. That is fewer.\n    \"\"\"\n    cy \"\"\"\n    Mae prisiau'n sefydlog o\n    2014. Mae cyllidebau'n dilyn.\n\n    Y cyfrif oedd\n    12\\. Mae hynny'n llai.\n    \"\"\"\n  }\n}\n";
+    let out = build_small(&[("intentions/s.intent", section)]);
+    let en = &out["en/index.html"];
+    assert!(en.contains("<p>Prices are fixed from 2014. Budgets follow.</p>"), "{en}");
+    assert!(en.contains("<p>The count was 12. That is fewer.</p>"), "{en}");
+    assert!(!en.contains("<li>Budgets") && !en.contains("<li>That"), "no numbered list");
+    assert!(out["cy/index.html"].contains("o 2014. Mae cyllidebau"));
+}
+
+#[test]
+fn sla_annexes_read_correctly_with_their_values() {
+    let row = |page_path: &str, id: &str| -> String {
+        let html = page(page_path);
+        let start = html.find(&format!(">{id}</a></th>")).unwrap_or_else(|| panic!("no {id} in {page_path}"));
+        html[start..start + html[start..].find("</tr>").unwrap()].to_string()
+    };
+    // A rate is not a percentage, whatever the document's "x%" says.
+    let cu003 = row("sla/hmp_leeds/en.html", "CU003");
+    assert!(!cu003.contains('%'), "{cu003}");
+    assert!(cu003.contains("(rate)</td>"), "{cu003}");
+    assert!(!row("sla/hmp_cardiff/cy.html", "CU003").contains('%'));
+    // The Target column gives the unit.
+    let cu001 = row("sla/hmp_leeds/en.html", "CU001");
+    assert!(cu001.contains("<td>at least ") && cu001.contains("%</td>"), "{cu001}");
+    assert!(row("sla/hmp_cardiff/cy.html", "CU001").contains("<td>o leiaf "));
+    // Scores and ratings read as such.
+    let cu081 = row("sla/hmp_leeds/en.html", "CU081");
+    assert!(cu081.contains("To achieve a score of ") && cu081.contains("(score)</td>"), "{cu081}");
+    let cu057a = row("sla/hmp_leeds/en.html", "CU057a");
+    assert!(cu057a.contains(" on a scale of 1 to 4</td>"), "{cu057a}");
+    assert!(row("sla/hmp_cardiff/cy.html", "CU057a").contains(" ar raddfa o 1 i 4</td>"));
+    // No empty heading where no intention applies (the probation trust: every specific
+    // intention is about custody).
+    let model = common::corpus_model();
+    for e in &model.establishments {
+        for lang in ["en", "cy"] {
+            let html = page(&format!("sla/{}/{lang}.html", e.id));
+            if html.contains("id=\"intentions-title\"") {
+                assert!(html.contains("<ul class=\"intentions\">\n<li>"), "{}: an empty list of intentions", e.id);
+            }
+        }
+    }
+    assert!(!page("sla/london_probation_trust/en.html").contains("intentions-title"));
+}
+
+#[test]
+fn band_captions_say_each_title_once_and_join_adjoining_ranges() {
+    for (lang, title) in
+        [("en", "High and very high likelihood of any reconviction"), ("cy", "Tebygolrwydd uchel ac uchel iawn o unrhyw ailgollfarn")]
+    {
+        let html = page(&format!("{lang}/index.html"));
+        assert!(html.contains(&format!("<caption>{title} (OGRS3 50–89%)</caption>")), "{lang}");
+        assert!(!html.contains(&format!("{title} / {title}")), "{lang}");
+    }
+}
+
+#[test]
+fn a_cross_reference_is_a_link_to_the_part_it_names() {
+    // "see the table at vii" (4(a) ii) goes to the table of part vii, in both editions.
+    assert!(page("en/index.html").contains("see <a href=\"#tgt-reconviction_bands\">the table at vii</a>"));
+    assert!(page("cy/index.html").contains("gweler <a href=\"#tgt-reconviction_bands\">y tabl yn vii</a>"));
+    assert!(!page("en/index.html").contains("page 30"));
+    // A cross-reference to something the document does not show stays text, not a dead link.
+    let out = build_small(&[(
+        "intentions/a.intent",
+        "section s {\n  title { en \"S\" cy \"S\" }\n  text { en \"See [the guidance](#g).\" cy \"Gweler [y canllaw](#g).\" }\n}\ntargeting g { title { en \"G\" cy \"G\" } }\n",
+    )]);
+    assert!(out["en/index.html"].contains("See the guidance."), "{}", out["en/index.html"]);
+}
+
+#[test]
+fn the_landing_page_points_its_welsh_link_and_alternate_at_the_welsh_edition() {
+    let home = page("index.html");
+    assert!(home.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(home.contains("<link rel=\"alternate\" hreflang=\"cy\" href=\"cy/index.html\">"), "{home}");
+    assert!(home.contains("<a href=\"cy/index.html\" hreflang=\"cy\" lang=\"cy\">Darllenwch y ddogfen hon yn Gymraeg</a>"), "{home}");
+    // Every hreflang="cy" link on the page goes to a Welsh page, and every hreflang="en" one to
+    // an English page.
+    for (lang, dir) in [("cy", "cy"), ("en", "en")] {
+        for (i, _) in home.match_indices(&format!("hreflang=\"{lang}\"")) {
+            let tag = &home[home[..i].rfind('<').unwrap()..i + home[i..].find('>').unwrap()];
+            let href = tag.split("href=\"").nth(1).unwrap().split('"').next().unwrap();
+            assert!(href.starts_with(&format!("{dir}/")) || href.contains(&format!("/{dir}.html")), "{tag}");
+        }
+    }
+}

@@ -150,6 +150,94 @@ fn band(o: &Outcome) -> String {
     o.bands[0].band.clone().unwrap_or_default()
 }
 
+/// Every rule of the 4(a) guidance and of 6(b)'s restorative justice targeting, with its verb and
+/// whose decision it is. Part vii labels each item of a band row "Invest in:" or "Do not invest
+/// in:", so those are the document's; parts iv-vi and 6(b) give guidance without labels, so a
+/// decision there is the publisher's reading (`derived`), and guidance that decides nothing is a
+/// note. No other rule may exist: a rule the document does not give is an invention.
+#[test]
+fn every_4a_rule_has_the_documents_decision_or_is_marked_derived() {
+    use intentc::bundle::Label::{Derived, Document};
+    let expected: &[(&str, &str, intentc::bundle::Label)] = &[
+        ("any_reconviction.1", "note", Document),
+        ("serious_harm.1", "note", Document),
+        ("sex_offenders.all.1", "note", Document),
+        ("sex_offenders.all.2", "note", Document),
+        ("sex_offenders.all.3", "note", Document),
+        ("sex_offenders.all.4", "note", Document),
+        ("sex_offenders.all.5", "avoid", Derived),
+        ("sex_offenders.all.6", "note", Document),
+        ("sex_offenders.low_risk.1", "avoid", Derived),
+        ("sex_offenders.low_risk.2", "invest", Derived),
+        ("sex_offenders.elevated.1", "invest", Derived),
+        ("sex_offenders.elevated.2", "note", Document),
+        ("sex_offenders.elevated.3", "invest", Derived),
+        ("sex_offenders.elevated.4", "note", Document),
+        ("violent_offenders.violent.1", "note", Document),
+        ("violent_offenders.violent.2", "note", Document),
+        ("violent_offenders.violent.3", "note", Document),
+        ("violent_offenders.violent.4", "avoid", Derived),
+        ("violent_offenders.violent.5", "note", Document),
+        ("violent_offenders.violent.6", "note", Document),
+        ("isps.isp.1", "invest", Derived),
+        ("isps.isp.2", "avoid", Derived),
+        ("isps.isp.3", "invest", Derived),
+        // The "All offenders" row has no label; the note after it is guidance.
+        ("reconviction_bands.1", "invest", Derived),
+        ("reconviction_bands.2", "note", Document),
+        ("reconviction_bands.low.1", "avoid", Document),
+        ("reconviction_bands.low.2", "avoid", Document),
+        ("reconviction_bands.low.3", "avoid", Document),
+        ("reconviction_bands.medium.1", "invest", Document),
+        ("reconviction_bands.medium.2", "invest", Document),
+        ("reconviction_bands.medium.3", "invest", Document),
+        ("reconviction_bands.medium.4", "invest", Document),
+        ("reconviction_bands.medium.5", "avoid", Document),
+        ("reconviction_bands.medium.6", "avoid", Document),
+        ("reconviction_bands.medium.7", "avoid", Document),
+        ("reconviction_bands.medium.8", "avoid", Document),
+        ("reconviction_bands.high-very_high.1", "invest", Document),
+        ("reconviction_bands.high-very_high.2", "invest", Document),
+        ("reconviction_bands.high-very_high.3", "invest", Document),
+        ("reconviction_bands.high-very_high.4", "invest", Document),
+        ("reconviction_bands.high-very_high.5", "invest", Document),
+        ("reconviction_bands.high-very_high.6", "invest", Document),
+        ("reconviction_bands.high-very_high.7", "avoid", Document),
+        ("reconviction_bands.extremely_high.1", "invest", Document),
+        ("reconviction_bands.extremely_high.2", "invest", Document),
+        ("reconviction_bands.extremely_high.3", "invest", Document),
+        ("reconviction_bands.extremely_high.4", "invest", Document),
+        ("reconviction_bands.extremely_high.5", "avoid", Document),
+        ("rj_targeting.1", "invest", Derived),
+        ("rj_targeting.2", "avoid", Derived),
+        ("rj_targeting.3", "note", Document),
+    ];
+    let targeting =
+        ["any_reconviction", "serious_harm", "sex_offenders", "violent_offenders", "isps", "reconviction_bands", "rj_targeting"];
+    let got: Vec<(&str, &str, intentc::bundle::Label)> = bundle()
+        .rules
+        .rules
+        .iter()
+        .filter(|r| targeting.contains(&r.targeting.as_str()))
+        .map(|r| (r.id.as_str(), r.verb.as_str(), r.label))
+        .collect();
+    let mut want = expected.to_vec();
+    want.sort_by_key(|r| r.0);
+    let mut have = got;
+    have.sort_by_key(|r| r.0);
+    assert_eq!(have, want);
+    // A derived decision always says why, in both languages; the document's never has a reason.
+    for r in bundle().rules.rules.iter().filter(|r| targeting.contains(&r.targeting.as_str())) {
+        match r.label {
+            Derived => {
+                let reason = r.reason.as_ref().unwrap_or_else(|| panic!("{} has no reason", r.id));
+                assert!(!reason.en.is_empty() && !reason.cy.is_empty(), "{}", r.id);
+            }
+            Document => assert!(r.reason.is_none(), "{}", r.id),
+        }
+    }
+}
+
 #[test]
 fn each_ogrs_band_gets_its_row_of_the_table() {
     for (score, expected) in [
@@ -186,13 +274,30 @@ fn each_ogrs_band_gets_its_row_of_the_table() {
     }
     assert!(!applies(&medium, "reconviction_bands.medium.4"), "restorative justice needs a clear, willing victim");
     assert!(applies(&full(&[("ogrs3", "30"), ("clear_victim", "yes"), ("victim_willing", "yes")]), "reconviction_bands.medium.4"));
+    // Item 8: do not invest in a second intervention or service for a need already addressed;
+    // the invest items 2-4 then stand aside.
+    assert!(!applies(&medium, "reconviction_bands.medium.8"));
+    let duplicate = full(&[("ogrs3", "30"), ("clear_victim", "yes"), ("victim_willing", "yes"), ("duplicates_need", "yes")]);
+    assert!(applies(&duplicate, "reconviction_bands.medium.8"), "no multiple interventions for the same need");
+    for r in ["reconviction_bands.medium.2", "reconviction_bands.medium.3", "reconviction_bands.medium.4"] {
+        assert!(!applies(&duplicate, r), "{r}");
+    }
+    assert!(applies(&duplicate, "reconviction_bands.medium.1"), "light touch case management is not an intervention for a need");
 
     let high = full(&[("ogrs3", "80"), ("index_offence", "theft"), ("drug_driven", "yes")]);
     assert!(applies(&high, "reconviction_bands.high-very_high.1"));
     assert!(applies(&high, "reconviction_bands.high-very_high.4"), "drug treatment for drug-driven theft");
-    assert!(applies(&high, "reconviction_bands.high-very_high.robbery_or_acquisitive.3"), "no cognitive skills for acquisitive offenders");
-    assert!(!applies(&high, "reconviction_bands.high-very_high.3"));
+    // Item 3 is an invest for the whole row: its words about cognitive skills programmes narrow
+    // them within the item, and the document gives no do-not-invest item for them here.
+    assert!(applies(&high, "reconviction_bands.high-very_high.3"), "additional interventions matched to need, acquisitive offenders too");
+    assert!(applies(&high, "reconviction_bands.high-very_high.6"), "innovative services for acquisitive offenders");
     assert!(applies(&full(&[("ogrs3", "60")]), "reconviction_bands.high-very_high.3"), "violent offenders: additional interventions");
+    assert!(!applies(&high, "reconviction_bands.high-very_high.7"));
+    let high_duplicate = full(&[("ogrs3", "60"), ("index_offence", "theft"), ("drug_driven", "yes"), ("duplicates_need", "yes")]);
+    assert!(applies(&high_duplicate, "reconviction_bands.high-very_high.7"), "no multiple interventions for the same need");
+    for r in ["reconviction_bands.high-very_high.3", "reconviction_bands.high-very_high.4", "reconviction_bands.high-very_high.6"] {
+        assert!(!applies(&high_duplicate, r), "{r}");
+    }
 
     let prolific = full(&[("ogrs3", "95")]);
     for r in ["reconviction_bands.extremely_high.1", "reconviction_bands.extremely_high.4", "reconviction_bands.extremely_high.5"] {
@@ -214,11 +319,13 @@ fn sex_offender_rules() {
     }
     let elevated = full(&[sex[0], sex[1], ("sexual_risk", "medium")]);
     assert!(applies(&elevated, "sex_offenders.elevated.1"), "core SOTP above low risk, whatever the OGRS band");
-    assert!(applies(&elevated, "sex_offenders.elevated.2"), "Circles above low risk");
+    assert!(applies(&elevated, "sex_offenders.elevated.2"), "Circles are valuable above low risk (guidance, a note)");
     assert!(!applies(&elevated, "sex_offenders.elevated.3"));
+    assert!(!applies(&elevated, "sex_offenders.elevated.4"));
     let high = full(&[sex[0], sex[1], ("sexual_risk", "very_high"), ("sexual_preoccupation", "yes")]);
     assert!(applies(&high, "sex_offenders.elevated.3"), "extended SOTP at high or very high risk");
-    assert!(applies(&high, "sex_offenders.elevated.4"), "medication with sexual preoccupation");
+    assert!(applies(&high, "sex_offenders.elevated.4"), "medication to be considered with sexual preoccupation (a note)");
+    assert!(!applies(&full(&[sex[0], sex[1], ("sexual_risk", "very_high")]), "sex_offenders.elevated.4"));
     // The low band's "no interventions beyond the core offer" gives way to the sex offender
     // guidance for the programmes it names: exceptions, not a reversal of the whole rule.
     let low3 = high.decisions.iter().find(|d| d.rule == "reconviction_bands.low.3").expect("the low band rule applies");
@@ -242,27 +349,32 @@ fn violent_offender_rules() {
     assert!(applies(&lowest, "violent_offenders.violent.1"), "OGRS 0-24: no further violence assessment as a rule");
     assert!(!applies(&lowest, "violent_offenders.violent.2"));
     let higher = full(&[("ogrs3", "30"), ("violence_risk", "medium")]);
-    assert!(applies(&higher, "violent_offenders.violent.2"), "OGRS 25+: assess with OVP or SARA");
+    assert!(applies(&higher, "violent_offenders.violent.2"), "OGRS 25+: assess with OVP or SARA (guidance, a note)");
     assert!(applies(&higher, "violent_offenders.violent.4"), "no 40+ session programmes below high violence risk");
+    // The most intensive programmes are reserved for those at high risk of violent recidivism:
+    // rule 4 keeps them from everyone else, and invests in them for no one (the document does not).
     let high = full(&[("ogrs3", "30"), ("violence_risk", "high")]);
-    assert!(applies(&high, "violent_offenders.violent.high_violence_risk.4"), "CHROMIS / SCP at high violence risk");
     assert!(!applies(&high, "violent_offenders.violent.4"));
+    assert!(applies(&high, "reconviction_bands.medium.7"), "the medium band's do-not-invest in longer programmes still holds");
+    // In the high and very high band the row invests in additional interventions; rule 4 takes the
+    // programmes of more than 40 sessions out of it below high violence risk.
+    let row = full(&[("ogrs3", "60"), ("violence_risk", "medium")]);
+    let item3 = row.decisions.iter().find(|d| d.rule == "reconviction_bands.high-very_high.3").expect("the row's item 3 applies");
+    assert!(item3.superseded_by.is_none());
+    assert!(item3.exceptions.contains(&"violent_offenders.violent.4".to_string()), "{:?}", item3.exceptions);
 }
 
 #[test]
 fn indeterminate_sentence_rules() {
-    let isp = full(&[("sentence", "indeterminate"), ("ogrs3", "10"), ("progressing_at_parole", "yes")]);
+    let isp = full(&[("sentence", "indeterminate"), ("ogrs3", "10")]);
     assert!(applies(&isp, "isps.isp.1"), "enough case management to progress");
-    assert!(!applies(&isp, "isps.isp.not_progressing.1"));
-    assert!(applies(
-        &full(&[("sentence", "indeterminate"), ("progressing_at_parole", "yes"), ("post_tariff", "yes")]),
-        "isps.isp.not_progressing.1"
-    ));
-    assert!(
-        applies(&full(&[("sentence", "indeterminate"), ("progressing_at_parole", "no")]), "isps.isp.not_progressing.1"),
-        "not progressing at Parole hearings"
-    );
-    assert!(applies(&full(&[("sentence", "indeterminate"), ("meets_programme_criteria", "yes")]), "isps.isp.3"));
+    // "Case management should be highest where …" is part of rule 1, not a rule of its own.
+    assert!(!bundle().rules.rules.iter().any(|r| r.targeting == "isps" && r.id.matches('.').count() > 2));
+    // Accredited interventions only when the criteria are met, or as the only viable option.
+    assert!(applies(&isp, "isps.isp.2"));
+    assert!(!applies(&full(&[("sentence", "indeterminate"), ("only_viable_option", "yes")]), "isps.isp.2"));
+    let meets = full(&[("sentence", "indeterminate"), ("meets_programme_criteria", "yes")]);
+    assert!(applies(&meets, "isps.isp.3") && !applies(&meets, "isps.isp.2"), "priority access when the criteria are met");
     assert!(!applies(&full(&[("ogrs3", "10")]), "isps.isp.1"), "determinate sentences are not ISPs");
 }
 

@@ -124,6 +124,11 @@ pub enum CheckError {
         other: Span,
         witness: String,
     },
+    /// The conflict search stopped after `limit` conflicts.
+    TooManyConflicts {
+        at: Span,
+        limit: usize,
+    },
     ConditionType {
         attribute: String,
         at: Span,
@@ -354,6 +359,12 @@ impl Report for CheckError {
             )
             .with_label(*other, format!("{avoid} says do not invest"))
             .with_help("add `unless …` to one rule, or `overrides` to the guidance that should win"),
+            TooManyConflicts { at, limit } => Diagnostic::new(
+                &codes::E0501,
+                format!("more invest and do-not-invest rules conflict than the {limit} reported: the search stopped here"),
+                Label::new(*at, "the next conflict found"),
+            )
+            .with_help("so many conflicts usually have one cause, such as a missing `unless` or `overrides`: fix it and check again"),
             ConditionType { attribute, at, expected, found } => Diagnostic::new(
                 &codes::E0502,
                 format!("{attribute} is compared with {found}, but it takes {expected}"),
@@ -454,11 +465,26 @@ impl Report for CheckError {
 
 /// Runs every check.
 pub fn check(project: &Project, symbols: &Symbols) -> Vec<CheckError> {
+    let mut errors = check_project(project, symbols);
+    errors.extend(check_welsh(symbols, &|_| true));
+    errors
+}
+
+/// Every check but the Welsh ones: [`check`] is this and [`check_welsh`] of every declaration.
+pub fn check_project(project: &Project, symbols: &Symbols) -> Vec<CheckError> {
     let mut errors = Vec::new();
     measures::check(symbols, &mut errors);
     targets::check(project, symbols, &mut errors);
     bands::check(symbols, &mut errors);
     rules::check(symbols, &mut errors);
-    welsh::check(symbols, &mut errors);
+    errors
+}
+
+/// The Welsh checks of the declarations `only` accepts. They look at one declaration at a
+/// time (with the termbase), and are most of the checks' time, so the language server runs
+/// them only for the files that changed while the termbase is the same.
+pub fn check_welsh(symbols: &Symbols, only: &dyn Fn(&crate::syntax::ast::Declaration) -> bool) -> Vec<CheckError> {
+    let mut errors = Vec::new();
+    welsh::check(symbols, only, &mut errors);
     errors
 }

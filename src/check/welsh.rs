@@ -7,7 +7,26 @@ use crate::resolve::{Kind, Symbols};
 use crate::syntax::ast::*;
 use crate::syntax::{prose, text};
 
-pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
+/// The kinds of declaration that have a place of their own in the document, so a
+/// cross-reference (`[text](#id)`) can go there.
+pub const LINKABLE: &[Kind] = &[Kind::Section, Kind::Intention, Kind::Targeting, Kind::Requirement, Kind::Partner, Kind::PreviousIntention];
+
+fn cross_references(symbols: &Symbols, lt: &LangText, errors: &mut Vec<CheckError>) {
+    for (id, start, end) in prose::cross_references(&lt.value) {
+        let problem = match symbols.get(&id) {
+            Some(d) if LINKABLE.contains(&Kind::of(&d.body)) => continue,
+            Some(d) => format!("`#{id}` is {}, which has no place of its own in the document to link to", Kind::of(&d.body).a()),
+            None => format!("`#{id}` names nothing declared in this project"),
+        };
+        errors.push(CheckError::Markup {
+            at: lt.span_of(start, end),
+            problem,
+            help: "link to a section, intention, targeting, requirement, partner or 2013-14 intention by its id".into(),
+        });
+    }
+}
+
+pub fn check(symbols: &Symbols, only: &dyn Fn(&Declaration) -> bool, errors: &mut Vec<CheckError>) {
     let terms: Vec<(&Term, crate::source::Span)> = symbols
         .all(Kind::Term)
         .filter_map(|d| match &d.body {
@@ -28,7 +47,7 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
             }
         }
     }
-    for d in &symbols.order {
+    for d in symbols.order.iter().filter(|d| only(d)) {
         let decl = format!("{} {}", d.kind.node, d.id.name);
         for (field, t, role) in d.texts() {
             if t.neutral {
@@ -41,6 +60,7 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
                             errors.push(CheckError::Markup { at: lt.span_of(e.start, e.end), problem: e.problem, help: e.help });
                         }
                     }
+                    cross_references(symbols, lt, errors);
                 }
             }
             let (Some(en), Some(cy)) = (&t.en, &t.cy) else {

@@ -3,7 +3,10 @@
 
 mod build;
 mod eval;
+mod fmt;
+mod init;
 pub mod load;
+mod people;
 
 use crate::diagnostics::render::{self, Format};
 use crate::diagnostics::{registry, Policy};
@@ -16,8 +19,19 @@ pub const OK: i32 = 0;
 pub const FOUND_ERRORS: i32 = 1;
 pub const USAGE: i32 = 2;
 
+/// Shown under `intentc --help`: the commands a new user needs, in the order they need them.
+const EXAMPLES: &str = "\
+Examples:
+  intentc init my-policy                  a new bilingual project that checks clean
+  intentc check my-policy                 every mistake, with where, what and how to fix it
+  intentc build my-policy --out dist      the documents, SLA annexes and JSON bundle
+  intentc fmt my-policy                   lay the files out in the canonical layout
+  intentc welsh stamp my-policy/a.intent  record the English each checked Welsh text matches
+  intentc explain W0603                   what a diagnostic code means, with examples
+  intentc completions bash > ~/.local/share/bash-completion/completions/intentc";
+
 #[derive(Parser, Debug)]
-#[command(name = "intentc", version, about = "The commissioning-intentions compiler", long_about = None)]
+#[command(name = "intentc", version, about = "The commissioning-intentions compiler", long_about = None, after_help = EXAMPLES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -54,6 +68,12 @@ struct Report {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Check the policy: every mistake, with where, what and how to fix it.
+    #[command(after_help = "\
+Examples:
+  intentc check                           the `intentions` folder
+  intentc check my-policy --strict        missing or stale Welsh is an error (as `build` has it)
+  intentc check my-policy --format short  one line per diagnostic, for editors
+  intentc check my-policy --format sarif > check.sarif")]
     Check {
         /// A folder of .intent files (or one file).
         #[arg(default_value = "intentions")]
@@ -62,6 +82,10 @@ enum Command {
         report: Report,
     },
     /// Build the English and Welsh documents, the SLA annexes and the JSON rule bundle.
+    #[command(after_help = "\
+Examples:
+  intentc build                           `intentions` into `dist`
+  intentc build my-policy --out site      then open site/index.html")]
     Build {
         /// A folder of .intent files.
         #[arg(default_value = "intentions")]
@@ -74,6 +98,10 @@ enum Command {
         report: Report,
     },
     /// Evaluate an offender against a bundle: the band and every invest / do-not-invest decision.
+    #[command(after_help = "\
+Examples:
+  intentc eval --set ogrs3=62 --set index_offence=theft --set drug_driven=yes
+  intentc eval --bundle site/bundle --offender offender.json --format json")]
     Eval {
         /// The bundle folder (`dist/bundle`).
         #[arg(long, default_value = "dist/bundle")]
@@ -92,6 +120,44 @@ enum Command {
     Welsh {
         #[command(subcommand)]
         command: WelshCommand,
+    },
+    /// Run the language server (LSP on standard input and output), for editors.
+    #[command(after_help = "\
+Examples:
+  intentc lsp            started by an editor's client (see editors/README.md), not by hand
+  intentc lsp --strict   missing or stale Welsh shown as errors, as `check --strict` does")]
+    Lsp {
+        /// Treat missing or stale Welsh as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Rewrite .intent files in the canonical layout (white space only; texts, comments and
+    /// stamps are kept exactly). Files with syntax errors are reported and left alone.
+    Fmt {
+        /// .intent files, or folders of them.
+        #[arg(default_value = "intentions")]
+        paths: Vec<PathBuf>,
+        /// Write nothing: list the files that would change, and exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Write a small bilingual starter project into a new or empty folder.
+    #[command(after_help = "\
+Examples:
+  intentc init my-policy && intentc check my-policy --strict")]
+    Init {
+        /// The folder to create (it may exist, if it is empty).
+        dir: PathBuf,
+    },
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
+    #[command(after_help = "\
+Examples:
+  intentc completions bash > ~/.local/share/bash-completion/completions/intentc
+  intentc completions zsh > ~/.zfunc/_intentc        (with `fpath+=~/.zfunc` in ~/.zshrc)
+  intentc completions fish > ~/.config/fish/completions/intentc.fish")]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
     /// Explain a diagnostic code, with a wrong and a right example.
     Explain {
@@ -135,6 +201,14 @@ pub fn main() -> i32 {
         Command::Build { path, out, report } => build::run(&path, &out, &report),
         Command::Eval { bundle, set, offender, format } => eval::run(&bundle, &set, offender.as_deref(), format == EvalFormat::Json),
         Command::Welsh { command: WelshCommand::Stamp { paths } } => stamp(&paths),
+        Command::Lsp { strict } => crate::lsp::run(crate::lsp::Options { strict }),
+        Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Init { dir } => init::run(&dir),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "intentc", &mut std::io::stdout());
+            OK
+        }
     }
 }
 
@@ -170,13 +244,14 @@ fn check(path: &std::path::Path, report: &Report) -> i32 {
 /// Human diagnostics go to stderr (beside the program's other messages); the machine formats
 /// go to stdout, so `check --format sarif > out.sarif` captures them whole.
 fn print_diagnostics(project: &crate::source::Project, diagnostics: &[crate::diagnostics::Diagnostic], report: &Report) {
-    let text = render::render(project, diagnostics, report.format, use_color(report.color));
     if report.format == Format::Human {
+        let text = people::human(project, diagnostics, use_color(report.color));
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(text.as_bytes());
         let files = project.files.len();
         let _ = writeln!(err, "checked {files} file{}: {}", if files == 1 { "" } else { "s" }, render::summary(diagnostics));
     } else {
+        let text = render::render(project, diagnostics, report.format, use_color(report.color));
         let _ = std::io::stdout().lock().write_all(text.as_bytes());
     }
 }

@@ -52,6 +52,7 @@ codes! {
     E0004 "nesting-too-deep" "Brackets or braces are nested too deeply";
     E0005 "too-complex" "A declaration is too complex to parse";
     W0006 "empty-file" "The file declares nothing";
+    W0008 "too-many-diagnostics" "More mistakes were found than are listed";
     // Syntax.
     E0101 "unexpected-input" "The parser found something it did not expect";
     E0102 "unclosed-block" "A `{` has no matching `}`";

@@ -154,6 +154,43 @@ pub fn anchor(prefix: &str, id: &str) -> String {
     format!("{prefix}-{safe}")
 }
 
+/// Where a cross-reference (`[text](#id)`) to each declaration goes, from a page whose link
+/// to the document is `doc` (empty on the document itself).
+pub fn link_targets(policy: &Policy, doc: &str) -> BTreeMap<String, String> {
+    fn sections(out: &mut BTreeMap<String, String>, ss: &[Section], doc: &str) {
+        for s in ss {
+            out.insert(s.id.clone(), format!("{doc}#{}", anchor("sec", &s.id)));
+            sections(out, &s.children, doc);
+        }
+    }
+    fn includes(ss: &[Section], what: &str) -> bool {
+        ss.iter().any(|s| s.includes.as_deref() == Some(what) || includes(&s.children, what))
+    }
+    let mut out = BTreeMap::new();
+    sections(&mut out, &policy.sections, doc);
+    // Only what the document shows gets a link; a cross-reference to anything else stays
+    // plain text rather than a link that goes nowhere.
+    let shown = |what: &str| includes(&policy.sections, what);
+    let mut add = |prefix: &str, id: &str| {
+        out.insert(id.to_string(), format!("{doc}#{}", anchor(prefix, id)));
+    };
+    let intentions = |i: &Intention| shown(if i.under.is_some() { "specific_intentions" } else { "overarching_intentions" });
+    policy.intentions.iter().filter(|i| intentions(i)).for_each(|x| add("int", &x.id));
+    let shown_under = |t: &Targeting| policy.intentions.iter().any(|i| Some(&i.id) == t.under.as_ref() && i.under.is_some());
+    if shown("specific_intentions") {
+        policy.targeting.iter().filter(|t| shown_under(t)).for_each(|x| add("tgt", &x.id));
+    }
+    let setting = |r: &Requirement| if r.setting == Setting::Custody { "custodial_requirements" } else { "community_requirements" };
+    policy.requirements.iter().filter(|r| shown(setting(r))).for_each(|x| add("req", &x.id));
+    if shown("partners") {
+        policy.partners.iter().for_each(|x| add("partner", &x.id));
+    }
+    if shown("previous_intentions") {
+        policy.previous_intentions.iter().for_each(|x| add("prev", &x.id));
+    }
+    out
+}
+
 /// The measure as published: the document's "x" where the value will go.
 pub fn measure_text(m: &str) -> String {
     m.replace("{target}", "x")
@@ -199,9 +236,25 @@ impl Cx<'_> {
                 // A band scope is titled by its bands; a named `when` scope by its text.
                 let (title, range) = match (set, r.bands.is_empty(), r.scopes.last()) {
                     (Some(set), false, _) => {
-                        let bands: Vec<&Band> = r.bands.iter().filter_map(|b| set.bands.iter().find(|x| &x.id == b)).collect();
-                        let title = bands.iter().map(|b| b.title.get(self.lang).to_string()).collect::<Vec<_>>().join(" / ");
-                        let range = bands.iter().map(|b| format!("{}–{}%", b.min, b.max)).collect::<Vec<_>>().join(", ");
+                        let mut bands: Vec<&Band> = r.bands.iter().filter_map(|b| set.bands.iter().find(|x| &x.id == b)).collect();
+                        bands.sort_by_key(|b| b.min);
+                        // Bands the document gives as one row share its title: say it once.
+                        let mut titles: Vec<&str> = Vec::new();
+                        for b in &bands {
+                            if !titles.contains(&b.title.get(self.lang)) {
+                                titles.push(b.title.get(self.lang));
+                            }
+                        }
+                        let title = titles.join(" / ");
+                        // Adjoining bands read as one range: 50–74 and 75–89 are 50–89.
+                        let mut spans: Vec<(i64, i64)> = Vec::new();
+                        for b in &bands {
+                            match spans.last_mut() {
+                                Some(last) if b.min == last.1 + 1 => last.1 = b.max,
+                                _ => spans.push((b.min, b.max)),
+                            }
+                        }
+                        let range = spans.iter().map(|(a, b)| format!("{a}–{b}%")).collect::<Vec<_>>().join(", ");
                         (Some(title), Some(format!("{} {range}", set.attribute.to_uppercase())))
                     }
                     (_, true, None) => (Some(self.s("all_offenders")), None),
@@ -420,7 +473,7 @@ fn toc(sections: &[Section], lang: Lang, depth: usize) -> Vec<TocEntry> {
 
 pub fn render(policy: &Policy, templates: &Templates, lang: Lang) -> Result<String, String> {
     let strings = templates.strings(lang);
-    let mut cx = Cx { policy, lang, strings, notes: Footnotes::default() };
+    let mut cx = Cx { policy, lang, strings, notes: Footnotes::with_links(link_targets(policy, "")) };
     let chapters: Vec<Chapter> = policy.sections.iter().map(|s| cx.chapter(s, 2)).collect();
     let mut ctx = templates.page_context(lang, policy.document.title.get(lang), "../");
     ctx.insert("document_title", policy.document.title.get(lang));

@@ -28,15 +28,23 @@ pub struct Footnote {
     pub refs: Vec<String>,
 }
 
-/// Numbers footnotes across a whole page, in reading order.
+/// What prose rendering keeps for a whole page: footnotes, numbered across the page in
+/// reading order, and where cross-references (`[text](#id)`) go.
 #[derive(Debug, Default)]
 pub struct Footnotes {
     next: usize,
     /// Footnotes not yet placed on the page.
     pub pending: Vec<Footnote>,
+    /// The href of each declaration id a cross-reference may name, from this page.
+    pub links: std::collections::BTreeMap<String, String>,
 }
 
 impl Footnotes {
+    /// A page's rendering state, with the hrefs its cross-references go to.
+    pub fn with_links(links: std::collections::BTreeMap<String, String>) -> Footnotes {
+        Footnotes { links, ..Default::default() }
+    }
+
     /// Takes the footnotes collected since the last call, to list them after a chapter.
     pub fn take(&mut self) -> Vec<Footnote> {
         std::mem::take(&mut self.pending)
@@ -51,7 +59,7 @@ pub fn prose(p: &Prose, notes: &mut Footnotes, heading_level: u8) -> String {
         notes.next += 1;
         let n = notes.next;
         numbers.push((label.clone(), n));
-        let html = inlines(content, &[], &mut Vec::new());
+        let html = inlines(content, &[], &mut Vec::new(), &notes.links);
         notes.pending.push(Footnote { number: n, html, refs: Vec::new() });
     }
     let mut refs: Vec<(usize, String)> = Vec::new();
@@ -60,14 +68,14 @@ pub fn prose(p: &Prose, notes: &mut Footnotes, heading_level: u8) -> String {
         match b {
             Block::Paragraph { content } => {
                 out.push_str("<p>");
-                out.push_str(&inlines(content, &numbers, &mut refs));
+                out.push_str(&inlines(content, &numbers, &mut refs, &notes.links));
                 out.push_str("</p>\n");
             }
             Block::Heading { content } => {
                 let level = heading_level.min(6);
-                out.push_str(&format!("<h{level}>{}</h{level}>\n", inlines(content, &numbers, &mut refs)));
+                out.push_str(&format!("<h{level}>{}</h{level}>\n", inlines(content, &numbers, &mut refs, &notes.links)));
             }
-            Block::List(l) => list(&mut out, l, &numbers, &mut refs),
+            Block::List(l) => list(&mut out, l, &numbers, &mut refs, &notes.links),
         }
     }
     for (n, id) in refs {
@@ -78,27 +86,34 @@ pub fn prose(p: &Prose, notes: &mut Footnotes, heading_level: u8) -> String {
     out
 }
 
-fn list(out: &mut String, l: &List, numbers: &[(String, usize)], refs: &mut Vec<(usize, String)>) {
+type Links = std::collections::BTreeMap<String, String>;
+
+fn list(out: &mut String, l: &List, numbers: &[(String, usize)], refs: &mut Vec<(usize, String)>, links: &Links) {
     let tag = if l.ordered { "ol" } else { "ul" };
     out.push_str(&format!("<{tag}>\n"));
     for item in &l.items {
         out.push_str("<li>");
-        out.push_str(&inlines(&item.content, numbers, refs));
+        out.push_str(&inlines(&item.content, numbers, refs, links));
         for c in &item.children {
             out.push('\n');
-            list(out, c, numbers, refs);
+            list(out, c, numbers, refs, links);
         }
         out.push_str("</li>\n");
     }
     out.push_str(&format!("</{tag}>\n"));
 }
 
-fn inlines(is: &[Inline], numbers: &[(String, usize)], refs: &mut Vec<(usize, String)>) -> String {
+fn inlines(is: &[Inline], numbers: &[(String, usize)], refs: &mut Vec<(usize, String)>, links: &Links) -> String {
     let mut out = String::new();
     for i in is {
         match i {
             Inline::Text { text } => out.push_str(&escape(text)),
             Inline::Strong { text } => out.push_str(&format!("<strong>{}</strong>", escape(text))),
+            // A cross-reference names a declaration; `check` has made sure it has a place to go.
+            Inline::Link { text, url } if url.starts_with('#') => match links.get(&url[1..]) {
+                Some(href) => out.push_str(&format!("<a href=\"{}\">{}</a>", escape(href), escape(text))),
+                None => out.push_str(&escape(text)),
+            },
             Inline::Link { text, url } => out.push_str(&format!("<a href=\"{}\">{}</a>", escape(url), escape(text))),
             Inline::FootnoteRef { label } => {
                 if let Some((_, n)) = numbers.iter().find(|(l, _)| l == label) {

@@ -25,10 +25,44 @@ struct RequirementRow {
 }
 
 /// The measure with the value in place of `{target}`: "98.5% of prisoners are ready…".
-pub fn measure_with_target(measure: &str, value: Option<f64>) -> String {
-    match value {
-        Some(v) => measure.replace("{target}", &html::number(v)),
-        None => measure_text(measure),
+///
+/// The document writes its "x" the way its measures read, and two of them read badly once a
+/// value stands there: it writes "x%" after a rate that is not a percentage ("absconds per
+/// 100,000 prisoner days … less than x%"), so for every kind but `percent` a `%` after the
+/// value is dropped; and "achieve x score" becomes "achieve a score of 3" (likewise a
+/// rating). The Annex C tables keep the document's "x" as written.
+pub fn measure_with_target(measure: &str, value: Option<f64>, kind: &str) -> String {
+    let Some(v) = value else { return measure_text(measure) };
+    let v = html::number(v);
+    let mut m = measure.to_string();
+    if kind != "percent" {
+        m = m.replace("{target}%", "{target}");
+    }
+    for noun in ["score", "rating"] {
+        m = m.replace(&format!("{{target}} {noun}"), &format!("a {noun} of {{target}}"));
+    }
+    m.replace("{target}", &v)
+}
+
+/// The Target column: the direction, the value and its unit ("at least 99%", "at most 5
+/// days", "at least 3 on a scale of 1 to 4").
+fn target_text(r: &Requirement, value: Option<f64>, s: &dyn Fn(&str) -> String) -> String {
+    let Some(v) = value else { return s("fixed") };
+    let n = html::number(v);
+    let amount = match (r.target.kind.as_str(), r.target.scale) {
+        ("percent", _) => format!("{n}%"),
+        ("days", _) if v == 1.0 => format!("{n} {}", s("unit_day")),
+        ("days", _) => format!("{n} {}", s("unit_days")),
+        ("rating", Some((lo, hi))) => {
+            s("unit_rating").replace("{value}", &n).replace("{min}", &html::number(lo)).replace("{max}", &html::number(hi))
+        }
+        ("score", _) => format!("{n} ({})", s("unit_score")),
+        ("rate", _) => format!("{n} ({})", s("unit_rate")),
+        _ => n,
+    };
+    match r.target.direction.as_deref() {
+        Some(dir) => format!("{} {amount}", s(dir)),
+        None => amount,
     }
 }
 
@@ -52,21 +86,16 @@ pub fn render(policy: &Policy, e: &Establishment, templates: &Templates, lang: L
         .filter(|r| r.setting == e.setting && r.applies.contains(&e.applies) && r.sectors.contains(&e.sector))
         .map(|r| {
             let value = e.targets.iter().find(|t| t.requirement == r.id).map(|t| t.value);
-            let target = match (value, r.target.direction.as_deref()) {
-                (Some(v), Some(dir)) => format!("{} {}", s(dir), html::number(v)),
-                (Some(v), None) => html::number(v),
-                (None, _) => s("fixed"),
-            };
             RequirementRow {
                 id: r.id.clone(),
                 href: format!("{doc}#{}", anchor("req", &r.id)),
-                measure: measure_with_target(r.measure.get(lang), value),
-                target,
+                measure: measure_with_target(r.measure.get(lang), value, &r.target.kind),
+                target: target_text(r, value, &s),
                 driver: r.driver.get(lang).to_string(),
             }
         })
         .collect();
-    let mut notes = Footnotes::default();
+    let mut notes = Footnotes::with_links(super::document::link_targets(policy, &doc));
     let text = e.text.as_ref().map(|p| html::prose(p.get(lang), &mut notes, 3)).unwrap_or_default();
     let title = format!("{}: {}", s("sla_annex"), e.name.get(lang));
     let mut ctx = templates.page_context(lang, &title, "../../");
@@ -127,6 +156,8 @@ pub fn home(policy: &Policy, templates: &Templates) -> Result<String, String> {
     ctx.insert("cy_title", policy.document.title.get(Lang::Cy));
     ctx.insert("cy", templates.strings(Lang::Cy));
     ctx.insert("annexes", &annexes);
-    ctx.insert("other_href", "en/index.html");
+    // The landing page is English with the Welsh beside it; its Welsh alternative is the Welsh
+    // edition, never the English one.
+    ctx.insert("other_href", "cy/index.html");
     templates.render("home.html", &ctx)
 }

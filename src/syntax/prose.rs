@@ -56,6 +56,30 @@ pub struct ProseError {
 
 type P<'i> = Pair<'i, Rule>;
 
+/// An id as the language writes them: letters, digits and `_`, with `.` between parts.
+fn is_id(s: &str) -> bool {
+    !s.is_empty() && s.split('.').all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+}
+
+/// The cross-references of a text: each `[text](#id)` link's id, with the byte offsets of the
+/// link, in the order written.
+pub fn cross_references(text: &str) -> Vec<(String, usize, usize)> {
+    let mut out = Vec::new();
+    if let Ok(mut pairs) = ProseParser::parse(Rule::prose, text) {
+        if let Some(root) = pairs.next() {
+            for p in root.into_inner().flatten() {
+                if p.as_rule() == Rule::link {
+                    let span = p.as_span();
+                    if let Some(id) = p.into_inner().nth(1).and_then(|u| u.as_str().strip_prefix('#').map(str::to_string)) {
+                        out.push((id, span.start(), span.end()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 pub fn parse(text: &str) -> Result<Prose, Vec<ProseError>> {
     let mut errors = Vec::new();
     let root = match ProseParser::parse(Rule::prose, text) {
@@ -190,12 +214,23 @@ fn line(l: P, refs: &mut Vec<(String, usize, usize)>, errors: &mut Vec<ProseErro
                 let mut i = part.into_inner();
                 let text = i.next().map(|p| p.as_str().to_string()).unwrap_or_default();
                 let url = i.next().map(|p| p.as_str().to_string()).unwrap_or_default();
-                if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with("mailto:")) {
+                if let Some(id) = url.strip_prefix('#') {
+                    // A cross-reference to a declaration of the project: `[the table](#reconviction_bands)`.
+                    if !is_id(id) {
+                        errors.push(ProseError {
+                            start: span.start(),
+                            end: span.end(),
+                            problem: format!("`{url}` is not a cross-reference: `#` must be followed by an id"),
+                            help: "name the section, intention, targeting or requirement, like `[the table at vii](#reconviction_bands)`"
+                                .into(),
+                        });
+                    }
+                } else if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with("mailto:")) {
                     errors.push(ProseError {
                         start: span.start(),
                         end: span.end(),
                         problem: format!("the link address `{url}` does not start with http://, https:// or mailto:"),
-                        help: "write the full address, like `https://www.gov.uk/…`".into(),
+                        help: "write the full address, like `https://www.gov.uk/…`, or `#id` for a part of this document".into(),
                     });
                 }
                 out.push(Inline::Link { text, url });
@@ -293,5 +328,29 @@ mod tests {
         assert!(e[0].problem.contains("not defined"));
         let e = parse("[home](www.x.test)").unwrap_err();
         assert!(e[0].problem.contains("does not start with"));
+    }
+
+    #[test]
+    fn a_year_at_the_start_of_a_line_is_a_word_not_a_list_item() {
+        // "from 2014." wrapped so that the year starts a line: the words must all stay.
+        let p = parse("Prisons will move to the new rules from\n2014. The rules apply to every prison.").unwrap();
+        assert_eq!(
+            p.blocks,
+            vec![Block::Paragraph {
+                content: vec![Inline::Text {
+                    text: "Prisons will move to the new rules from 2014. The rules apply to every prison.".into()
+                }]
+            }]
+        );
+        // Numbered items are small numbers (1 to 3 digits) followed by `. ` or `) `.
+        let p = parse("1. one\n2) two\n999. last").unwrap();
+        assert!(matches!(&p.blocks[..], [Block::List(List { ordered: true, items })] if items.len() == 3));
+        // The escape for the rare paragraph line that starts with a small number and a full stop.
+        let p = parse("Of the sites counted, the total was\n12\\. That is fewer than before.").unwrap();
+        assert_eq!(
+            plain(&p).split_whitespace().collect::<Vec<_>>().join(" "),
+            "Of the sites counted, the total was 12. That is fewer than before."
+        );
+        assert!(matches!(&p.blocks[..], [Block::Paragraph { .. }]));
     }
 }

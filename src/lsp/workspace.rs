@@ -1,0 +1,276 @@
+//! The projects the editor has files open in, their texts (saved files, overlaid by the
+//! editor's unsaved buffers), and the analysis of each: the same phases as `intentc check`,
+//! with the parse of each file and its Welsh checks kept while the file is unchanged.
+
+use super::convert::{path_key, LineIndex};
+use super::index::{self, Index, Occurrence, Role};
+use crate::diagnostics::{Diagnostic, Diagnostics, Policy, Report};
+use crate::resolve::{self, Kind};
+use crate::source::{FileId, FileKind, Project};
+use crate::syntax::{self, ast::Body, ParsedFile};
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+/// Folders never read as part of a project: build outputs and dependencies, which can hold
+/// thousands of files and no policy.
+const SKIPPED: &[&str] = &["target", "node_modules", "dist"];
+/// A guard against opening a file under a huge folder (a home directory): past this many
+/// files, the rest are not read.
+pub const MAX_FILES: usize = 20_000;
+
+/// An open document: the editor's text, which wins over the file on disk.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub text: String,
+    pub version: i32,
+}
+
+/// What one analysis found.
+pub struct Analysis {
+    pub project: Project,
+    /// The parsed `.intent` files, in path order.
+    pub files: Vec<ParsedFile>,
+    /// Sorted by file and position, with the `--strict` policy applied.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Line starts of each file, by `FileId`.
+    pub lines: Vec<LineIndex>,
+    pub index: Index,
+}
+
+impl Analysis {
+    pub fn file_id(&self, path: &str) -> Option<FileId> {
+        self.project.find(path).map(|f| f.id)
+    }
+
+    pub fn parsed(&self, file: FileId) -> Option<&ParsedFile> {
+        self.files.iter().find(|f| f.file == file)
+    }
+}
+
+/// A file's analysis kept between runs while its text and place are the same.
+struct Cached {
+    id: FileId,
+    text: String,
+    parsed: Option<ParsedFile>,
+    syntax: Vec<Diagnostic>,
+    /// The Welsh checks of its declarations, valid while the termbase is unchanged and its
+    /// cross-references name the same kinds of things.
+    welsh: Option<Vec<Diagnostic>>,
+    /// The ids its prose links to, and the kind each named when the Welsh was checked.
+    links: Vec<(String, Option<Kind>)>,
+    occurrences: Vec<Occurrence>,
+    lines: LineIndex,
+}
+
+pub struct ProjectState {
+    pub root: PathBuf,
+    /// Saved texts, by path key.
+    disk: BTreeMap<String, Vec<u8>>,
+    cache: HashMap<String, Cached>,
+    termbase: u64,
+    pub analysis: Option<Analysis>,
+    /// Set when a text changed since the last analysis.
+    pub dirty: bool,
+    /// The paths whose diagnostics were last published, and what was published.
+    pub published: HashMap<String, Vec<lsp_types::Diagnostic>>,
+}
+
+impl ProjectState {
+    pub fn new(root: PathBuf) -> ProjectState {
+        let mut p = ProjectState {
+            root,
+            disk: BTreeMap::new(),
+            cache: HashMap::new(),
+            termbase: 0,
+            analysis: None,
+            dirty: true,
+            published: HashMap::new(),
+        };
+        p.rescan();
+        p
+    }
+
+    /// Reads the project's files from disk again.
+    pub fn rescan(&mut self) {
+        let mut paths = Vec::new();
+        walk(&self.root, &mut paths);
+        self.disk = paths.into_iter().filter_map(|p| Some((path_key(&p), std::fs::read(&p).ok()?))).collect();
+        self.dirty = true;
+    }
+
+    /// Is this file part of the project (under its root)?
+    pub fn contains(&self, path: &Path) -> bool {
+        path.starts_with(&self.root)
+    }
+
+    /// Re-reads one file (after a save or a close), or forgets it if it is gone.
+    pub fn reread(&mut self, key: &str) {
+        match std::fs::read(key) {
+            Ok(bytes) => {
+                self.disk.insert(key.to_string(), bytes);
+            }
+            Err(_) => {
+                self.disk.remove(key);
+            }
+        }
+        self.dirty = true;
+    }
+
+    /// Runs the phases of `check` over the saved files and the open documents.
+    pub fn analyse(&mut self, docs: &HashMap<String, Doc>, policy: Policy) {
+        let mut project = Project::new();
+        let mut keys: Vec<&String> = self.disk.keys().collect();
+        let open: Vec<&String> = docs.keys().filter(|k| self.contains(Path::new(k.as_str())) && is_source(k)).collect();
+        keys.extend(open);
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            match docs.get(k) {
+                Some(d) => project.add(k.clone(), d.text.as_bytes()),
+                None => project.add(k.clone(), &self.disk[k]),
+            };
+        }
+        // Keep what is still valid: same text at the same place.
+        let mut changed = Vec::new();
+        let mut cache = std::mem::take(&mut self.cache);
+        cache.retain(|path, c| project.find(path).is_some_and(|f| f.id == c.id && f.text == c.text));
+        for f in &project.files {
+            if cache.contains_key(&f.path) {
+                continue;
+            }
+            changed.push(f.id);
+            let (parsed, syntax, occurrences) = if f.kind == FileKind::Intent {
+                let (parsed, errors) = syntax::parse_file(&project, f.id);
+                let occurrences = index::file_occurrences(&parsed, &f.text);
+                (Some(parsed), errors.iter().map(Report::report).collect(), occurrences)
+            } else {
+                (None, Vec::new(), Vec::new())
+            };
+            let lines = LineIndex::new(&f.text);
+            cache.insert(
+                f.path.clone(),
+                Cached { id: f.id, text: f.text.clone(), parsed, syntax, welsh: None, links: Vec::new(), occurrences, lines },
+            );
+        }
+        let mut by_id: Vec<&mut Cached> = cache.values_mut().collect();
+        by_id.sort_by_key(|c| c.id);
+        let files: Vec<ParsedFile> = by_id.iter().filter_map(|c| c.parsed.clone()).collect();
+        let index = {
+            let pairs: Vec<(&ParsedFile, &[Occurrence])> =
+                by_id.iter().filter_map(|c| Some((c.parsed.as_ref()?, c.occurrences.as_slice()))).collect();
+            Index::build(&project, &pairs)
+        };
+        let kind_of = |id: &str| index.decls.get(id).map(|(k, _)| *k);
+        let mut diagnostics = Diagnostics::default();
+        for c in &by_id {
+            diagnostics.extend(c.syntax.iter().cloned());
+        }
+        {
+            let (symbols, errors) = resolve::resolve(&files);
+            diagnostics.extend(errors.iter().map(Report::report));
+            diagnostics.extend(crate::check::check_project(&project, &symbols).iter().map(Report::report));
+            // The Welsh checks read a declaration, the termbase, and the kinds of the ids its
+            // prose links to: only files where one of those changed need them again.
+            let termbase = termbase_digest(&symbols);
+            let all = termbase != self.termbase;
+            self.termbase = termbase;
+            for c in by_id.iter_mut() {
+                if all || c.links.iter().any(|(id, k)| kind_of(id) != *k) {
+                    c.welsh = None;
+                }
+            }
+            let stale: Vec<FileId> = by_id.iter().filter(|c| c.welsh.is_none()).map(|c| c.id).collect();
+            let found = crate::check::check_welsh(&symbols, &|d| stale.binary_search(&d.span.file).is_ok());
+            let mut per_file: BTreeMap<FileId, Vec<Diagnostic>> = stale.iter().map(|id| (*id, Vec::new())).collect();
+            for e in &found {
+                let d = e.report();
+                per_file.entry(d.primary.span.file).or_default().push(d);
+            }
+            for c in by_id.iter_mut() {
+                if let Some(ds) = per_file.remove(&c.id) {
+                    c.welsh = Some(ds);
+                    c.links = c.occurrences.iter().filter(|o| o.role == Role::Link).map(|o| (o.name.clone(), kind_of(&o.name))).collect();
+                }
+                diagnostics.extend(c.welsh.iter().flatten().cloned());
+            }
+        }
+        diagnostics.finish(&project, policy);
+        let lines = by_id.iter().map(|c| c.lines.clone()).collect();
+        drop(by_id);
+        self.cache = cache;
+        self.analysis = Some(Analysis { project, files, diagnostics: diagnostics.items, lines, index });
+        self.dirty = false;
+    }
+}
+
+/// A digest of the termbase: the Welsh checks' only input beyond the declaration itself.
+fn termbase_digest(symbols: &resolve::Symbols) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for d in symbols.all(Kind::Term) {
+        if let Body::Term(t) = &d.body {
+            d.id.hash(&mut h);
+            for f in t.en.iter().chain(&t.cy) {
+                f.node.hash(&mut h);
+            }
+            t.en.len().hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+pub fn is_source(path: &str) -> bool {
+    path.ends_with(".intent") || path.ends_with(".yaml") || path.ends_with(".yml")
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        if out.len() >= MAX_FILES {
+            return;
+        }
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') {
+            continue;
+        }
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_dir() && !SKIPPED.contains(&name.as_ref()) {
+            walk(&e.path(), out);
+        } else if ft.is_file() && is_source(&name) {
+            out.push(e.path());
+        }
+    }
+}
+
+/// The project a file belongs to: the nearest folder above it that holds the `document`
+/// declaration or a `.git`, or is a workspace folder; else the file's own folder.
+pub fn find_root(file: &Path, folders: &[PathBuf], docs: &HashMap<String, Doc>) -> PathBuf {
+    let start = file.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let mut dir = start.as_path();
+    loop {
+        if holds_document(dir, docs) || dir.join(".git").exists() || folders.iter().any(|f| f == dir) {
+            return dir.to_path_buf();
+        }
+        match dir.parent() {
+            Some(p) => dir = p,
+            None => return start,
+        }
+    }
+}
+
+/// Does one of the folder's own `.intent` files declare the document? A line scan: the
+/// file need not parse.
+fn holds_document(dir: &Path, docs: &HashMap<String, Doc>) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else { return false };
+    entries.filter_map(Result::ok).filter(|e| e.path().extension().is_some_and(|x| x == "intent")).any(|e| {
+        let key = path_key(&e.path());
+        let text = match docs.get(&key) {
+            Some(d) => d.text.clone(),
+            None => std::fs::read(e.path()).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default(),
+        };
+        text.lines().any(|l| l.trim_start().strip_prefix("document").is_some_and(|rest| rest.starts_with([' ', '\t'])))
+    })
+}
