@@ -387,3 +387,80 @@ fn a_targets_key_past_column_65535_renders_in_every_format() {
         }
     }
 }
+
+/// The corpus's bundle, built by the binary into a fresh folder.
+fn corpus_bundle() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out =
+        intentc(&["build", repo().join("intentions").to_str().unwrap(), "--out", dir.path().join("dist").to_str().unwrap()], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    dir
+}
+
+#[test]
+fn eval_errors_are_diagnostics_with_one_code_each() {
+    let dir = corpus_bundle();
+    let out = intentc(&["eval", "--bundle", "dist/bundle", "--set", "ogrs3=620", "--set", "ogr=5"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("error[E07"), "the code is given once, by the renderer:\n{stderr}");
+    assert_eq!(stderr.matches("E0703").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("E0702").count(), 1, "{stderr}");
+    assert!(stderr.contains("--set ogrs3=620"), "the snippet shows the argument:\n{stderr}");
+    assert!(stderr.contains("help: did you mean `ogrs3`?"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    // JSON: the same report as `check --format json`, on stdout.
+    let out = intentc(&["eval", "--bundle", "dist/bundle", "--set", "ogrs3=620", "--format", "json"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["errors"], 1);
+    assert_eq!(json["diagnostics"][0]["code"], "E0703");
+    assert_eq!(json["diagnostics"][0]["column"], 13);
+    // An offender file: the diagnostic points at the attribute's key.
+    std::fs::write(dir.path().join("offender.json"), "{\n  \"ogrs3\": \"high\"\n}\n").unwrap();
+    let out = intentc(&["eval", "--bundle", "dist/bundle", "--offender", "offender.json", "--format", "json"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["code"], "E0701");
+    assert_eq!((json["diagnostics"][0]["path"].as_str(), json["diagnostics"][0]["line"].as_u64()), (Some("offender.json"), Some(2)));
+}
+
+#[test]
+fn eval_refuses_a_bundle_it_cannot_vouch_for() {
+    let dir = corpus_bundle();
+    let bundle = dir.path().join("dist/bundle");
+    let manifest_text = std::fs::read_to_string(bundle.join("manifest.json")).unwrap();
+    let eval = |expect: &str, why: &str| {
+        let started = std::time::Instant::now();
+        let out = intentc(&["eval", "--bundle", "dist/bundle", "--set", "ogrs3=62"], dir.path());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{why}: {stderr}");
+        assert_eq!(stderr.matches(expect).count(), 1, "{why}: {stderr}");
+        assert!(!stderr.contains("error[E07"), "{why}: {stderr}");
+        assert!(started.elapsed().as_secs() < 20, "{why}: took {:?}", started.elapsed());
+    };
+    let set_manifest = |change: &dyn Fn(&mut serde_json::Value)| {
+        let mut m: serde_json::Value = serde_json::from_str(&manifest_text).unwrap();
+        change(&mut m);
+        std::fs::write(bundle.join("manifest.json"), serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    };
+    let major = intentc::bundle::FORMAT_MAJOR;
+    for version in [format!("{major}"), format!("0{major}.0.0"), format!("{major}.0.0-beta")] {
+        set_manifest(&|m| m["format_version"] = version.clone().into());
+        eval("E0704", &version);
+    }
+    // rules.json rewritten, and its digest dropped from the manifest.
+    set_manifest(&|m| {
+        let kept: Vec<serde_json::Value> = m["files"].as_array().unwrap().iter().filter(|d| d["path"] != "rules.json").cloned().collect();
+        m["files"] = kept.into();
+    });
+    eval("E0705", "an unlisted rules.json");
+    set_manifest(&|m| m["files"] = serde_json::json!([]));
+    eval("E0705", "an empty files list");
+    // A FIFO where rules.json should be is refused, not read forever.
+    std::fs::write(bundle.join("manifest.json"), &manifest_text).unwrap();
+    std::fs::remove_file(bundle.join("rules.json")).unwrap();
+    let made = Command::new("mkfifo").arg(bundle.join("rules.json")).status();
+    if made.is_ok_and(|s| s.success()) {
+        eval("E0705", "a FIFO");
+    }
+}

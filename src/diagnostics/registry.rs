@@ -105,6 +105,7 @@ codes! {
     E0702 "eval-unknown-attribute" "An offender is described by an attribute the bundle does not have";
     E0703 "eval-out-of-range" "An offender's value is outside the attribute's range";
     E0704 "bundle-version" "The bundle's format version is not one this reader understands";
+    E0705 "bundle-integrity" "The bundle is incomplete, was changed after it was built, or cannot be read";
     // Jurisdiction, setting and sector.
     E0801 "partner-jurisdiction" "A partner does not work in a nation the intention applies to";
     E0802 "setting-mismatch" "A requirement measures an intention of another setting";
