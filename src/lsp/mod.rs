@@ -390,7 +390,8 @@ impl<'c> Server<'c> {
                 notes.push((path, diags));
             }
         }
-        notes.sort_by(|a, b| a.0.cmp(&b.0));
+        // The edited files first: the author is looking at them.
+        notes.sort_by(|a, b| (!self.touched.contains(&a.0), &a.0).cmp(&(!self.touched.contains(&b.0), &b.0)));
         for (path, diags) in notes {
             let Some(uri) = self.url_of(&path) else { continue };
             let version = self.docs.get(&path).map(|d| d.version);
