@@ -63,6 +63,9 @@ pub struct SourceFile {
     pub id: FileId,
     /// The path as the author knows it: relative to the project folder, with `/` separators.
     pub path: String,
+    /// The path as diagnostics show it: the file as the command line named it (equal to
+    /// `path` unless the CLI loaded the project for output, see `cli::load`).
+    pub display: String,
     pub kind: FileKind,
     /// The text. For a file that is not valid UTF-8 this is a lossy copy, used only to show
     /// where the problem is; `encoding_error` then says what was wrong.
@@ -164,7 +167,7 @@ impl Project {
             checkpoints.push((at, chars + text[byte..at].chars().count()));
             at += CHECKPOINT;
         }
-        self.files.push(SourceFile { id, path, kind, text, encoding_error, line_starts, checkpoints });
+        self.files.push(SourceFile { id, display: path.clone(), path, kind, text, encoding_error, line_starts, checkpoints });
         id
     }
 
@@ -191,6 +194,11 @@ impl Project {
 
     pub fn text(&self, span: Span) -> &str {
         self.file(span.file).text.get(span.start..span.end).unwrap_or("")
+    }
+
+    /// Where a span is, with the file's path as diagnostics show it.
+    pub fn display_location(&self, span: Span) -> Location {
+        Location { path: self.file(span.file).display.clone(), ..self.location(span) }
     }
 
     pub fn location(&self, span: Span) -> Location {

@@ -464,3 +464,58 @@ fn eval_refuses_a_bundle_it_cannot_vouch_for() {
         eval("E0705", "a FIFO");
     }
 }
+
+#[test]
+fn bundle_paths_do_not_depend_on_how_the_folder_is_spelled() {
+    let dir = project(&[("a.intent", "theme t { title { en \"T\" cy \"T\" } }\n")]);
+    let absolute = dir.path().join("intentions");
+    let spellings = ["intentions", "./intentions/", absolute.to_str().unwrap()];
+    let mut bundles = Vec::new();
+    for (i, spelled) in spellings.iter().enumerate() {
+        let out = format!("out{i}");
+        let run = intentc(&["build", spelled, "--out", &out], dir.path());
+        assert_eq!(run.status.code(), Some(0), "{spelled}: {}", String::from_utf8_lossy(&run.stderr));
+        let files = tree(&dir.path().join(&out));
+        for (name, bytes) in &files {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(!text.contains(dir.path().to_str().unwrap()), "{spelled}: {name} shows the builder's folder");
+        }
+        bundles.push(files);
+    }
+    let manifest = String::from_utf8_lossy(&bundles[0]["bundle/manifest.json"]).into_owned();
+    assert!(manifest.contains("\"intentions/a.intent\""), "{manifest}");
+    assert!(bundles[0] == bundles[1] && bundles[0] == bundles[2], "the outputs differ with the spelling of PATH");
+    // Diagnostics still name the files as the command line did, so they can be clicked.
+    std::fs::write(dir.path().join("intentions/b.intent"), "theme u { titel 1 }\n").unwrap();
+    let run = intentc(&["build", absolute.to_str().unwrap(), "--out", "out9", "--format", "short"], dir.path());
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains(&format!("{}/b.intent:1:11", absolute.display())), "{stdout}");
+}
+
+#[cfg(unix)]
+#[test]
+fn welsh_stamp_writes_the_files_it_read_whatever_their_names() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = project(&[]);
+    let folder = dir.path().join("intentions");
+    let unstamped = "theme t { title { en \"English\" cy \"Cymraeg\" } }\n";
+    let names: Vec<std::ffi::OsString> =
+        vec![std::ffi::OsStr::from_bytes(b"caf\xe9.intent").into(), "back\\slash.intent".into(), "plain.intent".into()];
+    for n in &names {
+        std::fs::write(folder.join(n), unstamped).unwrap();
+    }
+    std::fs::create_dir(folder.join("back")).unwrap();
+    let before: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let out = intentc(&["welsh", "stamp", "intentions"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut after: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let mut before = before;
+    before.sort();
+    after.sort();
+    assert_eq!(before, after, "stamp made or removed files");
+    assert!(std::fs::read_dir(folder.join("back")).unwrap().next().is_none(), "stamp wrote into another folder");
+    for n in &names {
+        let text = std::fs::read_to_string(folder.join(n)).unwrap();
+        assert!(text.contains("cy@"), "{n:?} was not stamped: {text}");
+    }
+}
