@@ -93,6 +93,43 @@ fn the_corpus_against_itself_has_no_differences() {
     assert_eq!(render::summary(&d), "no differences");
 }
 
+/// The corpus with the medium band grown to 25-54: only offenders scoring 50-54 can be
+/// affected, every region says so, and each witness gets, from the whole policy, what its
+/// region says. (Through the real catalogue's classes and the real overrides.)
+#[test]
+fn moving_a_corpus_band_affects_only_the_offenders_it_moves() {
+    let corpus = intentc::cli::load::project(&Path::new(env!("CARGO_MANIFEST_DIR")).join("intentions")).unwrap();
+    let mut moved = Project::new();
+    for f in &corpus.files {
+        let text = if f.path.ends_with("4a-targeting/bands.intent") {
+            assert!(f.text.contains("range 25 ..= 49") && f.text.contains("range 50 ..= 74"));
+            f.text.replace("range 25 ..= 49", "range 25 ..= 54").replace("range 50 ..= 74", "range 55 ..= 74")
+        } else {
+            f.text.clone()
+        };
+        moved.add_str(f.path.clone(), &text);
+    }
+    moved.sort();
+    let (a, b) = (checked(&corpus, "the corpus"), checked(&moved, "the corpus with a moved band"));
+    let d = diff::diff(&a, &b, "old", "new");
+    assert!(d.summary.regions >= 5, "{}", render::human(&d));
+    assert!(d.decisions.iter().all(|s| s.unknown.is_none()));
+    assert_eq!(d.changes.len(), 1, "only the band set changed: {}", render::human(&d));
+    for s in &d.decisions {
+        for r in &s.regions {
+            let score = r.offenders.iter().find(|c| c.attribute() == "ogrs3");
+            assert!(
+                matches!(score, Some(Constraint::Range { min, max, .. }) if *min >= 50 && *max <= 54),
+                "{}: a region outside 50-54: {:?}",
+                s.service,
+                r.offenders
+            );
+            assert_eq!(decided(&a, &s.service, &r.witness), of(&r.before), "{}: {:?}", s.service, r.witness);
+            assert_eq!(decided(&b, &s.service, &r.witness), of(&r.now), "{}: {:?}", s.service, r.witness);
+        }
+    }
+}
+
 /// Past the cap, a service's regions are said to be unknown, not guessed: 12 rules each
 /// testing its own yes / no attribute distinguish 2^12 groups of offenders, more than a cap
 /// of 4000 (the command's cap is 200000; this one keeps the test quick).

@@ -50,7 +50,8 @@ fn decides(r: &Rule) -> bool {
 /// Everything that decides a service's decisions in one version, as comparable text: the
 /// rules about it and its classes, the classes, their session counts, and which guidance
 /// overrides which. Equal fingerprints, equal decisions for every offender.
-fn fingerprint(p: &Policy, rules: &[&Rule], lineage: &[String]) -> String {
+fn fingerprint(side: &Side) -> String {
+    let (p, rules, lineage) = (side.policy, &side.rules, &side.lineage);
     let mut parts: Vec<String> =
         rules.iter().map(|r| format!("{}|{}|{:?}|{:?}|{:?}|{:?}", r.targeting, r.verb, r.service, r.sessions, r.condition, r.id)).collect();
     parts.sort();
@@ -93,21 +94,20 @@ fn merged_domains(old: &Domains, new: &Domains) -> Domains {
 }
 
 /// What one version decides about `service` for one offender.
-fn verdict(p: &Policy, rules: &[&Rule], service: &str, offender: &Offender) -> Verdict {
-    let lineage = lineage(p, service);
+fn verdict(side: &Side, service: &str, offender: &Offender) -> Verdict {
     let mut decisions = Vec::new();
     let mut inherited = Vec::new();
-    for applied in p.decide_among(rules.iter().copied(), offender) {
+    for applied in side.policy.decide_among(side.rules.iter().copied(), offender) {
         if applied.superseded_by.is_some() {
             continue;
         }
-        let Some(r) = rules.iter().find(|r| r.id == applied.rule) else { continue };
+        let Some(r) = side.rules.iter().find(|r| r.id == applied.rule) else { continue };
         let Some(about) = r.service.as_deref() else { continue };
         let sessions = r.sessions.map(|(min, max)| Sessions { min, max });
         let d = Decision { verb: r.verb.clone(), service: about.to_string(), sessions, rule: r.id.clone() };
         if about == service {
             decisions.push(d);
-        } else if lineage.iter().any(|x| x == about) {
+        } else if side.lineage.iter().any(|x| x == about) {
             inherited.push(d);
         }
     }
@@ -141,7 +141,10 @@ struct Search<'a> {
 
 struct Side<'a> {
     policy: &'a Policy,
+    /// The rules about the service and the classes it is within in either version.
     rules: Vec<&'a Rule>,
+    /// The service and its classes in this version.
+    lineage: Vec<String>,
 }
 
 impl Search<'_> {
@@ -181,8 +184,8 @@ impl Search<'_> {
         // Every rule is decided here: any completion stands for the whole piece.
         let offender: Offender =
             self.axes.iter().zip(fixed.iter()).map(|(a, i)| (a.attribute.clone(), a.cells[i.unwrap_or(0)].representative())).collect();
-        let before = verdict(old.policy, &old.rules, service, &offender);
-        let now = verdict(new.policy, &new.rules, service, &offender);
+        let before = verdict(old, service, &offender);
+        let now = verdict(new, service, &offender);
         if substance(&before) != substance(&now) {
             let boxed: Boxed =
                 self.axes.iter().zip(fixed.iter()).map(|(a, i)| i.map_or_else(|| (0..a.cells.len()).collect(), |i| vec![i])).collect();
@@ -280,10 +283,12 @@ fn service_regions(old: &Policy, new: &Policy, service: &str, domains: &Domains,
         p.rules.iter().filter(|r| decides(r) && r.service.as_ref().is_some_and(|s| classes.contains(s))).collect()
     }
     let (old_rules, new_rules) = (about(old, &classes), about(new, &classes));
-    if fingerprint(old, &old_rules, &lineage(old, service)) == fingerprint(new, &new_rules, &lineage(new, service)) {
+    let old_side = Side { policy: old, rules: old_rules, lineage: lineage(old, service) };
+    let new_side = Side { policy: new, rules: new_rules, lineage: lineage(new, service) };
+    if fingerprint(&old_side) == fingerprint(&new_side) {
         return None;
     }
-    let conds: Vec<&Cond> = old_rules.iter().chain(&new_rules).map(|r| &r.condition).collect();
+    let conds: Vec<&Cond> = old_side.rules.iter().chain(&new_side.rules).map(|r| &r.condition).collect();
     let Some(mut axes) = logic::axes(&conds, domains) else {
         return Some(Err("a rule tests an attribute with no values".into()));
     };
@@ -291,7 +296,6 @@ fn service_regions(old: &Policy, new: &Policy, service: &str, domains: &Domains,
     let position: BTreeMap<&str, usize> = axes.iter().enumerate().map(|(i, a)| (a.attribute.as_str(), i)).collect();
     let tested = conds.iter().map(|c| (*c, c.attribute_set().iter().filter_map(|a| position.get(a.as_str()).copied()).collect())).collect();
     let mut search = Search { axes: &axes, conds: tested, domains, pieces: 0, max_pieces, changed: BTreeMap::new() };
-    let (old_side, new_side) = (Side { policy: old, rules: old_rules }, Side { policy: new, rules: new_rules });
     let mut fixed = vec![None; axes.len()];
     let counted = search.split(&mut fixed, &mut Offender::new(), None, service);
     search.pieces = 0;
