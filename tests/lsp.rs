@@ -388,6 +388,17 @@ fn related_places_and_rules() {
     let related = &diags[0]["relatedInformation"][0];
     assert_eq!(related["location"]["uri"], uri(&root.join("annex-a/1-public-protection.intent")));
     assert!(related["message"].as_str().unwrap().contains("declared here first"));
+    // Closed without saving: the file on disk is what counts again.
+    c.notify("textDocument/didClose", json!({"textDocument": {"uri": u}}));
+    assert_eq!(c.diagnostics(&u), Vec::<Value>::new());
+    // Saved: the text on disk is read again.
+    std::fs::write(&file, &dup).unwrap();
+    let u = c.open(&file);
+    assert_eq!(codes(&c.diagnostics(&u)), ["E0201"]);
+    std::fs::write(&file, &text).unwrap();
+    c.change(&u, 2, &text);
+    c.notify("textDocument/didSave", json!({"textDocument": {"uri": u}}));
+    assert_eq!(c.diagnostics(&u), Vec::<Value>::new());
 
     // Hover on a rule: its decision and where it comes from.
     let file = root.join("annex-a/4a-targeting/4-sex-offenders.intent");

@@ -108,6 +108,9 @@ pub(crate) struct Server<'c> {
     /// publication even when their diagnostics are the same.
     touched: HashSet<String>,
     watch_files: bool,
+    /// The project root of each folder that held an open file, found once: a save or a change
+    /// on disk forgets them (a `document` may have been added or moved).
+    roots: HashMap<PathBuf, PathBuf>,
 }
 
 impl<'c> Server<'c> {
@@ -135,6 +138,7 @@ impl<'c> Server<'c> {
             shut_down: false,
             touched: HashSet::new(),
             watch_files,
+            roots: HashMap::new(),
         }
     }
 
@@ -259,6 +263,10 @@ impl<'c> Server<'c> {
                 let Ok(p) = n.extract::<lsp::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD) else { return };
                 let Some(path) = url_to_path(&p.text_document.uri) else { return };
                 let key = path_key(&path);
+                // Only policy files: a project is not opened for any other file the client sends.
+                if !workspace::is_source(&key) {
+                    return;
+                }
                 self.urls.insert(key.clone(), p.text_document.uri);
                 self.docs.insert(key.clone(), Doc { text: p.text_document.text, version: p.text_document.version });
                 let i = self.project_index(&path);
@@ -283,6 +291,7 @@ impl<'c> Server<'c> {
                 let Ok(p) = n.extract::<lsp::DidSaveTextDocumentParams>(DidSaveTextDocument::METHOD) else { return };
                 let Some(path) = url_to_path(&p.text_document.uri) else { return };
                 let key = path_key(&path);
+                self.roots.clear();
                 // Other files may have changed on disk too (a formatter, a checkout).
                 for project in self.projects.iter_mut().filter(|pr| pr.contains(&path)) {
                     project.rescan();
@@ -301,6 +310,7 @@ impl<'c> Server<'c> {
             }
             DidChangeWatchedFiles::METHOD => {
                 let Ok(p) = n.extract::<lsp::DidChangeWatchedFilesParams>(DidChangeWatchedFiles::METHOD) else { return };
+                self.roots.clear();
                 for change in p.changes {
                     let Some(path) = url_to_path(&change.uri) else { continue };
                     let key = path_key(&path);
@@ -315,7 +325,15 @@ impl<'c> Server<'c> {
 
     /// The project a file belongs to, opened if it is not yet.
     fn project_index(&mut self, path: &Path) -> usize {
-        let root = workspace::find_root(path, &self.folders, &self.docs);
+        let dir = path.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let root = match self.roots.get(&dir) {
+            Some(r) => r.clone(),
+            None => {
+                let r = workspace::find_root(path, &self.folders, &self.docs);
+                self.roots.insert(dir, r.clone());
+                r
+            }
+        };
         if let Some(i) = self.projects.iter().position(|p| p.root == root) {
             return i;
         }
