@@ -164,8 +164,10 @@ fn from_git(rev: &str, folder: &Path) -> Result<Project, String> {
         let entry = String::from_utf8_lossy(entry);
         let Some((meta, name)) = entry.split_once('\t') else { continue };
         let mut meta = meta.split(' ');
-        let (Some(_mode), Some(kind), Some(sha)) = (meta.next(), meta.next(), meta.next()) else { continue };
+        let (Some(mode), Some(kind), Some(sha)) = (meta.next(), meta.next(), meta.next()) else { continue };
+        // Symbolic links (mode 120000) are skipped, as reading a folder skips them.
         let wanted = kind == "blob"
+            && mode != "120000"
             && name.strip_prefix(&path).is_some_and(|rest| path.is_empty() || rest.starts_with('/') || rest.is_empty())
             && !name.split('/').any(|c| c.starts_with('.'))
             && [".intent", ".yaml", ".yml"].iter().any(|x| name.ends_with(x));
