@@ -189,7 +189,7 @@ impl<'c> Server<'c> {
     }
 
     fn log(&self, message: &str) {
-        let params = lsp::LogMessageParams { typ: lsp::MessageType::ERROR, message: format!("intentc: {message}") };
+        let params = lsp::LogMessageParams { typ: lsp::MessageType::WARNING, message: format!("intentc: {message}") };
         self.send(Notification::new(lsp::notification::LogMessage::METHOD.into(), params).into());
     }
 
@@ -337,7 +337,16 @@ impl<'c> Server<'c> {
         if let Some(i) = self.projects.iter().position(|p| p.root == root) {
             return i;
         }
-        self.projects.push(ProjectState::new(root));
+        let project = ProjectState::new(root);
+        if !project.complete {
+            self.log(&format!(
+                "`{}` holds more than {} policy files or {} entries: only the first were read. Open a folder that holds one project's `document`.",
+                project.root.display(),
+                workspace::MAX_FILES,
+                workspace::MAX_ENTRIES
+            ));
+        }
+        self.projects.push(project);
         self.projects.len() - 1
     }
 

@@ -15,9 +15,10 @@ use std::path::{Path, PathBuf};
 /// Folders never read as part of a project: build outputs and dependencies, which can hold
 /// thousands of files and no policy.
 const SKIPPED: &[&str] = &["target", "node_modules", "dist"];
-/// A guard against opening a file under a huge folder (a home directory): past this many
-/// files, the rest are not read.
+/// Guards against opening a file under a huge folder (a home directory): past this many
+/// policy files, or this many entries looked at, the rest are not read (and the editor is told).
 pub const MAX_FILES: usize = 20_000;
+pub const MAX_ENTRIES: usize = 200_000;
 
 /// An open document: the editor's text, which wins over the file on disk.
 #[derive(Debug, Clone)]
@@ -72,6 +73,8 @@ pub struct ProjectState {
     pub analysis: Option<Analysis>,
     /// Set when a text changed since the last analysis.
     pub dirty: bool,
+    /// False when the folder was too large to read whole.
+    pub complete: bool,
     /// The paths whose diagnostics were last published, and what was published.
     pub published: HashMap<String, Vec<lsp_types::Diagnostic>>,
 }
@@ -85,6 +88,7 @@ impl ProjectState {
             termbase: 0,
             analysis: None,
             dirty: true,
+            complete: true,
             published: HashMap::new(),
         };
         p.rescan();
@@ -94,7 +98,7 @@ impl ProjectState {
     /// Reads the project's files from disk again.
     pub fn rescan(&mut self) {
         let mut paths = Vec::new();
-        walk(&self.root, &mut paths);
+        self.complete = walk(&self.root, &mut paths, &mut 0);
         self.disk = paths.into_iter().filter_map(|p| Some((path_key(&p), std::fs::read(&p).ok()?))).collect();
         self.dirty = true;
     }
@@ -224,13 +228,15 @@ pub fn is_source(path: &str) -> bool {
     path.ends_with(".intent") || path.ends_with(".yaml") || path.ends_with(".yml")
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+/// Collects the project's files; false if a limit stopped it (so the project is incomplete).
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut usize) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else { return true };
     let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
-        if out.len() >= MAX_FILES {
-            return;
+        *seen += 1;
+        if out.len() >= MAX_FILES || *seen >= MAX_ENTRIES {
+            return false;
         }
         let name = e.file_name();
         let name = name.to_string_lossy();
@@ -239,11 +245,14 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         }
         let Ok(ft) = e.file_type() else { continue };
         if ft.is_dir() && !SKIPPED.contains(&name.as_ref()) {
-            walk(&e.path(), out);
+            if !walk(&e.path(), out, seen) {
+                return false;
+            }
         } else if ft.is_file() && is_source(&name) {
             out.push(e.path());
         }
     }
+    true
 }
 
 /// The project a file belongs to: the nearest folder above it that holds the `document`
