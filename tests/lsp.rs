@@ -331,11 +331,17 @@ fn a_scripted_session_on_the_corpus() {
     let labels: Vec<&str> = list["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
     assert!(labels.contains(&"enabling_rehabilitation") && labels.contains(&"safety_and_security"), "{labels:?}");
     assert!(!labels.contains(&"1a") && !labels.contains(&"CU016"), "only themes: {labels:?}");
-    let edited = good.replacen("  theme   enabling_rehabilitation", "  mea", 1);
+    let edited = good.replacen("  theme   enabling_rehabilitation", "  th", 1);
     c.change(&u, 4, &edited);
-    let list = c.request("textDocument/completion", td(&u, pos(&edited, "  mea\n", 0, 5)));
+    let list = c.request("textDocument/completion", td(&u, pos(&edited, "  th\n", 0, 4)));
     let labels: Vec<&str> = list["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
-    assert_eq!(labels, ["measured_by"]);
+    assert_eq!(labels, ["theme"]);
+    // A field the declaration already has (`title`, below the cursor) is not offered again.
+    let edited = good.replacen("  theme   enabling_rehabilitation", "  t", 1);
+    c.change(&u, 4, &edited);
+    let list = c.request("textDocument/completion", td(&u, pos(&edited, "  t\n", 0, 3)));
+    let labels: Vec<&str> = list["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["theme"]);
     c.change(&u, 5, &good);
 
     // The outline.
@@ -473,4 +479,24 @@ fn hostile_input_does_not_break_the_server() {
     let h = c.request("textDocument/hover", td(&u, pos(&text, "heading regimes", 0, 9)));
     assert!(h["contents"]["value"].as_str().unwrap().contains("**heading** `regimes`"));
     c.finish();
+}
+
+#[test]
+fn a_malformed_message_ends_the_server_instead_of_hanging_it() {
+    let (_dir, root) = corpus();
+    let mut c = Client::start(&[]);
+    c.initialize(&root);
+    let stdin = c.stdin.as_mut().unwrap();
+    write!(stdin, "Content-Length: 9\r\n\r\n{{not json").unwrap();
+    stdin.flush().unwrap();
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(status) = c.child.try_wait().unwrap() {
+            // Not a clean shutdown: the protocol's exit code for that is 1.
+            assert_eq!(status.code(), Some(1));
+            return;
+        }
+        assert!(Instant::now() < deadline, "the server neither answered nor ended");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
