@@ -166,6 +166,37 @@ fn too_many_groups_of_offenders_are_reported_as_unknown() {
     assert_eq!(d.summary.regions, 2, "{}", render::human(&d));
 }
 
+/// A long list of regions is folded into `<details>` in Markdown, the table whole inside it.
+#[test]
+fn markdown_folds_long_lists_of_regions() {
+    let decision = |verb: &str| diff::Verdict {
+        decisions: vec![diff::Decision { verb: verb.into(), service: "s".into(), sessions: None, rule: "t.1".into() }],
+        inherited: Vec::new(),
+    };
+    let region = |n: i64| diff::Region {
+        offenders: vec![Constraint::Range { attribute: "ogrs3".into(), min: n, max: n }],
+        witness: BTreeMap::from([("ogrs3".to_string(), Val::Number(n))]),
+        before: decision("avoid"),
+        now: decision("invest"),
+    };
+    let service =
+        |n: i64| diff::ServiceDecisions { service: "s".into(), name: "S".into(), regions: (0..n).map(region).collect(), unknown: None };
+    let doc = |n: i64| Diff {
+        format_version: diff::FORMAT_VERSION,
+        old: "a".into(),
+        new: "b".into(),
+        summary: diff::Summary { services: 1, regions: n as usize, ..Default::default() },
+        changes: Vec::new(),
+        decisions: vec![service(n)],
+    };
+    let short = render::markdown(&doc(10));
+    assert!(!short.contains("<details>"), "{short}");
+    let long = render::markdown(&doc(11));
+    let (open, table, close) = (long.find("<details><summary>11 regions</summary>"), long.find("| Offenders |"), long.find("</details>"));
+    assert!(open < table && table < close && open.is_some(), "{long}");
+    assert_eq!(long.matches("| offenders with ogrs3 ").count(), 11, "{long}");
+}
+
 /// Markdown never lets a text become markup: every character that means something to
 /// Markdown or HTML is escaped.
 #[test]
