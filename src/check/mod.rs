@@ -56,10 +56,21 @@ pub enum CheckError {
         expected: String,
         requirement_at: Span,
     },
+    /// A target any value meets (`at_least 0`) or none can (`below 0`).
+    VacuousTarget {
+        requirement: String,
+        value: String,
+        direction: &'static str,
+        always: bool,
+        at: Span,
+        requirement_at: Span,
+    },
     MalformedTargets {
         at: Span,
         problem: String,
         help: String,
+        /// Another place the problem involves (the first of a repeated key).
+        related: Option<(Span, String)>,
     },
     TargetsNotFound {
         at: Span,
@@ -112,6 +123,11 @@ pub enum CheckError {
         at: Span,
         other: Span,
         witness: String,
+    },
+    /// The conflict search stopped after `limit` conflicts.
+    TooManyConflicts {
+        at: Span,
+        limit: usize,
     },
     ConditionType {
         attribute: String,
@@ -255,9 +271,27 @@ impl Report for CheckError {
             )
             .with_label(*requirement_at, format!("{requirement}'s target is declared here"))
             .with_help("correct the value, or the requirement's `target` if the measure allows it"),
-            MalformedTargets { at, problem, help } => {
-                Diagnostic::new(&codes::E0306, format!("this targets file is not valid: {problem}"), Label::new(*at, "here"))
-                    .with_help(help.clone())
+            VacuousTarget { requirement, value, direction, always, at, requirement_at } => {
+                let words = direction.replace('_', " ");
+                Diagnostic::new(
+                    &codes::W0308,
+                    if *always {
+                        format!("the target {value} for {requirement} asks for nothing: any result is {words} {value}")
+                    } else {
+                        format!("the target {value} for {requirement} can never be met: no result is {words} {value}")
+                    },
+                    Label::new(*at, if *always { "met whatever happens" } else { "never met" }),
+                )
+                .with_label(*requirement_at, format!("{requirement}'s target is `{direction}` here"))
+                .with_help("give the figure the establishment is expected to reach (for a count of completions, 1 or more)")
+            }
+            MalformedTargets { at, problem, help, related } => {
+                let d = Diagnostic::new(&codes::E0306, format!("this targets file is not valid: {problem}"), Label::new(*at, "here"))
+                    .with_help(help.clone());
+                match related {
+                    Some((span, message)) => d.with_label(*span, message.clone()),
+                    None => d,
+                }
             }
             TargetsNotFound { at, path, suggestion } => {
                 Diagnostic::new(&codes::E0307, format!("the targets file `{path}` is not in the project"), Label::new(*at, "named here"))
@@ -325,6 +359,12 @@ impl Report for CheckError {
             )
             .with_label(*other, format!("{avoid} says do not invest"))
             .with_help("add `unless …` to one rule, or `overrides` to the guidance that should win"),
+            TooManyConflicts { at, limit } => Diagnostic::new(
+                &codes::E0501,
+                format!("more invest and do-not-invest rules conflict than the {limit} reported: the search stopped here"),
+                Label::new(*at, "the next conflict found"),
+            )
+            .with_help("so many conflicts usually have one cause, such as a missing `unless` or `overrides`: fix it and check again"),
             ConditionType { attribute, at, expected, found } => Diagnostic::new(
                 &codes::E0502,
                 format!("{attribute} is compared with {found}, but it takes {expected}"),
@@ -425,11 +465,26 @@ impl Report for CheckError {
 
 /// Runs every check.
 pub fn check(project: &Project, symbols: &Symbols) -> Vec<CheckError> {
+    let mut errors = check_project(project, symbols);
+    errors.extend(check_welsh(symbols, &|_| true));
+    errors
+}
+
+/// Every check but the Welsh ones: [`check`] is this and [`check_welsh`] of every declaration.
+pub fn check_project(project: &Project, symbols: &Symbols) -> Vec<CheckError> {
     let mut errors = Vec::new();
     measures::check(symbols, &mut errors);
     targets::check(project, symbols, &mut errors);
     bands::check(symbols, &mut errors);
     rules::check(symbols, &mut errors);
-    welsh::check(symbols, &mut errors);
+    errors
+}
+
+/// The Welsh checks of the declarations `only` accepts. They look at one declaration at a
+/// time (with the termbase), and are most of the checks' time, so the language server runs
+/// them only for the files that changed while the termbase is the same.
+pub fn check_welsh(symbols: &Symbols, only: &dyn Fn(&crate::syntax::ast::Declaration) -> bool) -> Vec<CheckError> {
+    let mut errors = Vec::new();
+    welsh::check(symbols, only, &mut errors);
     errors
 }

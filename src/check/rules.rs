@@ -10,7 +10,11 @@ use crate::diagnostics::suggest;
 use crate::resolve::{Kind, Symbols};
 use crate::source::Span;
 use crate::syntax::ast::{self, *};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// The conflicts one run searches for at most; the diagnostics list shows no more than this
+/// anyway ([`crate::diagnostics::MAX_SHOWN`]).
+pub const MAX_CONFLICTS: usize = crate::diagnostics::MAX_SHOWN;
 
 /// A rule with everything that decides when it applies.
 #[derive(Debug, Clone)]
@@ -479,18 +483,8 @@ fn conflicts(symbols: &Symbols, domains: &Domains, rules: &[FlatRule], errors: &
             }
         }
     }
-    let mut candidates: BTreeSet<(usize, usize)> = BTreeSet::new();
     let mut services: Vec<&String> = by_service.keys().collect();
     services.sort();
-    for s in services {
-        let l = &by_service[s];
-        // An avoid about this service meets invests about it or anything within it; an invest
-        // about it meets avoids about anything within it.
-        let mut invest_all = l.invest_at.clone();
-        invest_all.extend_from_slice(&l.invest_within);
-        candidates.extend(interval_join(&invest_all, &l.avoid_at));
-        candidates.extend(interval_join(&l.invest_at, &l.avoid_within));
-    }
     let full = (0, i64::MAX);
     let class = |r: &FlatRule| {
         let own = r.sessions.unwrap_or(full);
@@ -502,26 +496,53 @@ fn conflicts(symbols: &Symbols, domains: &Domains, rules: &[FlatRule], errors: &
             .unwrap_or(full);
         intersect(own, cat).unwrap_or(own)
     };
-    for (i, j) in candidates {
-        let (invest, avoid) = (&rules[i], &rules[j]);
-        let (Some(ci), Some(ca)) = (&invest.condition, &avoid.condition) else { continue };
-        if wins.contains(&(invest.targeting.to_string(), avoid.targeting.to_string()))
-            || wins.contains(&(avoid.targeting.to_string(), invest.targeting.to_string()))
-        {
-            continue;
-        }
-        if intersect(class(invest), class(avoid)).is_none() {
-            continue;
-        }
-        if let Search::Found(o) = logic::witness(&[ci, ca], domains) {
-            errors.push(CheckError::Conflict {
-                invest: invest.id.clone(),
-                avoid: avoid.id.clone(),
-                service: invest.service.map(|s| s.name.clone()).unwrap_or_default(),
-                at: invest.rule.verb.span,
-                other: avoid.rule.verb.span,
-                witness: logic::describe_offender(&o),
-            });
+    // Services one at a time, so the candidate pairs held at once are one line of the
+    // catalogue's. A pair is a candidate under one service only, unless the catalogue has a
+    // `within` circle (reported by the resolver); `reported` keeps it from being reported twice.
+    let mut reported: HashSet<(usize, usize)> = HashSet::new();
+    let mut found = 0;
+    for s in services {
+        let l = &by_service[s];
+        // An avoid about this service meets invests about it or anything within it; an invest
+        // about it meets avoids about anything within it.
+        let mut invest_all = l.invest_at.clone();
+        invest_all.extend_from_slice(&l.invest_within);
+        let mut candidates = interval_join(&invest_all, &l.avoid_at);
+        candidates.extend(interval_join(&l.invest_at, &l.avoid_within));
+        candidates.sort_unstable();
+        candidates.dedup();
+        for (i, j) in candidates {
+            if reported.contains(&(i, j)) {
+                continue;
+            }
+            let (invest, avoid) = (&rules[i], &rules[j]);
+            let (Some(ci), Some(ca)) = (&invest.condition, &avoid.condition) else { continue };
+            if wins.contains(&(invest.targeting.to_string(), avoid.targeting.to_string()))
+                || wins.contains(&(avoid.targeting.to_string(), invest.targeting.to_string()))
+            {
+                continue;
+            }
+            if intersect(class(invest), class(avoid)).is_none() {
+                continue;
+            }
+            if let Search::Found(o) = logic::witness(&[ci, ca], domains) {
+                if found == MAX_CONFLICTS {
+                    // Thousands of rules that all contradict each other make millions of pairs;
+                    // past the listing's cap they would only be counted. Say so and stop.
+                    errors.push(CheckError::TooManyConflicts { at: invest.rule.verb.span, limit: MAX_CONFLICTS });
+                    return;
+                }
+                found += 1;
+                reported.insert((i, j));
+                errors.push(CheckError::Conflict {
+                    invest: invest.id.clone(),
+                    avoid: avoid.id.clone(),
+                    service: invest.service.map(|s| s.name.clone()).unwrap_or_default(),
+                    at: invest.rule.verb.span,
+                    other: avoid.rule.verb.span,
+                    witness: logic::describe_offender(&o),
+                });
+            }
         }
     }
 }

@@ -26,7 +26,7 @@ fn cross_references(symbols: &Symbols, lt: &LangText, errors: &mut Vec<CheckErro
     }
 }
 
-pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
+pub fn check(symbols: &Symbols, only: &dyn Fn(&Declaration) -> bool, errors: &mut Vec<CheckError>) {
     let terms: Vec<(&Term, crate::source::Span)> = symbols
         .all(Kind::Term)
         .filter_map(|d| match &d.body {
@@ -47,7 +47,7 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
             }
         }
     }
-    for d in &symbols.order {
+    for d in symbols.order.iter().filter(|d| only(d)) {
         let decl = format!("{} {}", d.kind.node, d.id.name);
         for (field, t, role) in d.texts() {
             if t.neutral {

@@ -2,11 +2,14 @@
 //! environment. Everything it does is read the inputs, call the library, and write outputs.
 
 mod build;
+mod diff;
 mod eval;
 mod fmt;
 mod init;
 pub mod load;
 mod people;
+mod serve;
+mod watch;
 
 use crate::diagnostics::render::{self, Format};
 use crate::diagnostics::{registry, Policy};
@@ -24,9 +27,12 @@ const EXAMPLES: &str = "\
 Examples:
   intentc init my-policy                  a new bilingual project that checks clean
   intentc check my-policy                 every mistake, with where, what and how to fix it
+  intentc check my-policy --watch         check again each time a file is saved
+  intentc serve my-policy                 the documents in a browser, rebuilt on save
   intentc build my-policy --out dist      the documents, SLA annexes and JSON bundle
   intentc fmt my-policy                   lay the files out in the canonical layout
   intentc welsh stamp my-policy/a.intent  record the English each checked Welsh text matches
+  intentc diff my-policy --git main       what changed since main, and whose decisions change
   intentc explain W0603                   what a diagnostic code means, with examples
   intentc completions bash > ~/.local/share/bash-completion/completions/intentc";
 
@@ -73,13 +79,17 @@ Examples:
   intentc check                           the `intentions` folder
   intentc check my-policy --strict        missing or stale Welsh is an error (as `build` has it)
   intentc check my-policy --format short  one line per diagnostic, for editors
-  intentc check my-policy --format sarif > check.sarif")]
+  intentc check my-policy --format sarif > check.sarif
+  intentc check my-policy --watch         check again each time a file is saved (Ctrl-C stops)")]
     Check {
         /// A folder of .intent files (or one file).
         #[arg(default_value = "intentions")]
         path: PathBuf,
         #[command(flatten)]
         report: Report,
+        /// Keep running, and check again each time a source file is saved.
+        #[arg(long)]
+        watch: bool,
     },
     /// Build the English and Welsh documents, the SLA annexes and the JSON rule bundle.
     #[command(after_help = "\
@@ -96,6 +106,20 @@ Examples:
         out: PathBuf,
         #[command(flatten)]
         report: Report,
+    },
+    /// Preview the documents in a browser: built in memory, served on 127.0.0.1, rebuilt on
+    /// every save; the open page reloads itself and shows the errors while there are any.
+    #[command(after_help = "\
+Examples:
+  intentc serve my-policy                 then open http://127.0.0.1:8000/
+  intentc serve my-policy --port 0        any free port (the address is printed)")]
+    Serve {
+        /// A folder of .intent files.
+        #[arg(default_value = "intentions")]
+        path: PathBuf,
+        /// The port on 127.0.0.1 to serve on; 0 takes any free one.
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
     },
     /// Evaluate an offender against a bundle: the band and every invest / do-not-invest decision.
     #[command(after_help = "\
@@ -116,10 +140,39 @@ Examples:
         #[arg(long, value_enum, default_value = "human")]
         format: EvalFormat,
     },
+    /// Compare two versions of a policy: what changed, and which offenders' decisions change.
+    /// Exit 0: no differences; 1: differences; 2: a usage or file problem, or a version that
+    /// does not check clean.
+    #[command(after_help = "\
+Examples:
+  intentc diff old/intentions intentions          two folders
+  intentc diff intentions --git main              main against the work tree
+  intentc diff intentions --git v1 v2 --format markdown > comment.md")]
+    Diff {
+        /// The old and the new folder; with --git, the policy's folder in the repository
+        /// (default `intentions`), given before --git.
+        paths: Vec<PathBuf>,
+        /// Compare git revisions: REV is the old version, REV2 the new (default: the work tree).
+        #[arg(long, num_args = 1..=2, value_names = ["REV", "REV2"])]
+        git: Option<Vec<String>>,
+        /// human (for a terminal), json (docs/diff.md) or markdown (for a pull-request comment).
+        #[arg(long, value_enum, default_value = "human")]
+        format: diff::DiffFormat,
+    },
     /// Tools for translators.
     Welsh {
         #[command(subcommand)]
         command: WelshCommand,
+    },
+    /// Run the language server (LSP on standard input and output), for editors.
+    #[command(after_help = "\
+Examples:
+  intentc lsp            started by an editor's client (see editors/README.md), not by hand
+  intentc lsp --strict   missing or stale Welsh shown as errors, as `check --strict` does")]
+    Lsp {
+        /// Treat missing or stale Welsh as errors.
+        #[arg(long)]
+        strict: bool,
     },
     /// Rewrite .intent files in the canonical layout (white space only; texts, comments and
     /// stamps are kept exactly). Files with syntax errors are reported and left alone.
@@ -186,11 +239,15 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
-        Command::Check { path, report } => check(&path, &report),
+        Command::Check { path, report, watch: false } => check(&path, &report),
+        Command::Check { path, report, watch: true } => check_watch(&path, &report),
         Command::Explain { code, list } => explain(code.as_deref(), list),
         Command::Build { path, out, report } => build::run(&path, &out, &report),
+        Command::Serve { path, port } => serve::run(&path, port),
         Command::Eval { bundle, set, offender, format } => eval::run(&bundle, &set, offender.as_deref(), format == EvalFormat::Json),
         Command::Welsh { command: WelshCommand::Stamp { paths } } => stamp(&paths),
+        Command::Diff { paths, git, format } => diff::run(&paths, git.as_deref(), format),
+        Command::Lsp { strict } => crate::lsp::run(crate::lsp::Options { strict }),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Init { dir } => init::run(&dir),
         Command::Completions { shell } => {
@@ -227,6 +284,34 @@ fn check(path: &std::path::Path, report: &Report) -> i32 {
         FOUND_ERRORS
     } else {
         OK
+    }
+}
+
+/// `check --watch`: check, then check again after every save, until interrupted.
+fn check_watch(path: &std::path::Path, report: &Report) -> i32 {
+    // The watch starts before the first check, so a save made during it is seen.
+    let watch = match watch::Watch::new(path) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return USAGE;
+        }
+    };
+    if check(path, report) == USAGE {
+        return USAGE;
+    }
+    eprintln!("watching `{}` for changes (Ctrl-C stops)", path.display());
+    loop {
+        match watch.next() {
+            Ok(changed) => {
+                eprintln!("\n--- {} changed: checking again ---", watch::describe(&changed));
+                check(path, report);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return USAGE;
+            }
+        }
     }
 }
 
@@ -271,22 +356,26 @@ fn explain(code: Option<&str>, list: bool) -> i32 {
 fn stamp(paths: &[PathBuf]) -> i32 {
     let mut total = 0;
     for path in paths {
-        let project = match load::project(path) {
-            Ok(p) => p,
+        let loaded = match load::load(path, load::Naming::AsGiven) {
+            Ok(l) => l,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", render::escape(&e, true));
                 return USAGE;
             }
         };
+        let project = &loaded.project;
         for f in project.files.iter().filter(|f| f.kind == crate::source::FileKind::Intent) {
-            let (text, changed) = crate::syntax::stamp::stamp_file(&project, f.id);
+            let (text, changed) = crate::syntax::stamp::stamp_file(project, f.id);
             if changed > 0 {
-                // The path shown is the path read (see load::display), so it can be written back.
-                if let Err(e) = load::write_atomically(std::path::Path::new(&f.path), text.as_bytes()) {
-                    eprintln!("error: cannot write `{}`: {e}", f.path);
+                // Written back to the file it was read from: the path shown may differ (a name
+                // that is not UTF-8 or holds a `\`), and must never name another file.
+                let origin = &loaded.origins[f.id.0 as usize];
+                let shown = render::escape(&f.display, true);
+                if let Err(e) = load::write_atomically(origin, text.as_bytes()) {
+                    eprintln!("error: cannot write `{shown}`: {e}");
                     return USAGE;
                 }
-                eprintln!("stamped {changed} Welsh text{} in {}", if changed == 1 { "" } else { "s" }, f.path);
+                eprintln!("stamped {changed} Welsh text{} in {shown}", if changed == 1 { "" } else { "s" });
                 total += changed;
             }
         }

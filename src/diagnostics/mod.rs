@@ -146,7 +146,8 @@ impl Diagnostics {
     }
 
     /// Sorts by file, then position, then code, and drops exact repeats, so the output order
-    /// never depends on the order the checks ran in.
+    /// never depends on the order the checks ran in. Then keeps at most [`MAX_SHOWN`] (see
+    /// [`Diagnostics::cap`]).
     pub fn finish(&mut self, project: &Project, policy: Policy) {
         for d in &mut self.items {
             policy.apply(d);
@@ -157,5 +158,71 @@ impl Diagnostics {
             (pa, a.primary.span.start, a.code.id, &a.message).cmp(&(pb, b.primary.span.start, b.code.id, &b.message))
         });
         self.items.dedup();
+        self.cap(MAX_SHOWN);
     }
+
+    /// Keeps the first `max` diagnostics, errors before warnings (each in source order), and
+    /// adds one W0008 saying how many more there are and where the first of them is. A
+    /// hundred thousand broken lines then give a short answer in a moment, and the first
+    /// mistakes, which often explain the rest, stay at the top.
+    pub fn cap(&mut self, max: usize) {
+        if self.items.len() <= max {
+            return;
+        }
+        let errors = self.error_count();
+        let keep_errors = errors.min(max);
+        let keep_warnings = max - keep_errors;
+        let (mut shown_errors, mut shown_warnings) = (0, 0);
+        let mut first_hidden: Option<Span> = None;
+        let items = std::mem::take(&mut self.items);
+        let total = items.len();
+        for d in items {
+            let keep = if d.is_error() {
+                shown_errors += 1;
+                shown_errors <= keep_errors
+            } else {
+                shown_warnings += 1;
+                shown_warnings <= keep_warnings
+            };
+            if keep {
+                self.items.push(d);
+            } else if first_hidden.is_none() {
+                first_hidden = Some(d.primary.span);
+            }
+        }
+        let hidden_errors = errors - keep_errors;
+        let hidden_warnings = total - errors - keep_warnings;
+        let count = |n: usize, word: &str| format!("{} more {word}{}", thousands(n), if n == 1 { "" } else { "s" });
+        let hidden = match (hidden_errors, hidden_warnings) {
+            (0, w) => count(w, "warning"),
+            (e, 0) => count(e, "error"),
+            (e, w) => format!("{} and {}", count(e, "error"), count(w, "warning")),
+        };
+        let Some(at) = first_hidden else { return };
+        let is = if hidden_errors + hidden_warnings == 1 { "is" } else { "are" };
+        self.items.push(
+            Diagnostic::new(
+                &registry::W0008,
+                format!("{hidden} {is} not shown: only the first {max} are listed"),
+                Label::new(at, "the first one not shown"),
+            )
+            .with_help("fix the mistakes listed, which often cause the rest, and check again"),
+        );
+    }
+}
+
+/// How many diagnostics one run lists at most; the rest are counted in one W0008.
+pub const MAX_SHOWN: usize = 500;
+
+/// 99500 → "99,500".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

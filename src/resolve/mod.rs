@@ -296,6 +296,14 @@ impl Refs<'_, '_> {
     }
 }
 
+/// Every id a declaration names elsewhere, with the kind it must be: the references the
+/// resolver checks (for tools that follow them, such as the language server).
+pub fn references(d: &Declaration) -> Vec<(&Ident, Kind)> {
+    let mut out = Vec::new();
+    collect_refs(d, &mut out);
+    out
+}
+
 fn collect_refs<'a>(d: &'a Declaration, out: &mut Vec<(&'a Ident, Kind)>) {
     let push = |i: &'a Option<Ident>, k: Kind, out: &mut Vec<(&'a Ident, Kind)>| {
         if let Some(i) = i {

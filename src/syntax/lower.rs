@@ -25,6 +25,9 @@ struct Cx<'e> {
     file: FileId,
     base: usize,
     errors: &'e mut Vec<SyntaxError>,
+    /// A value was unreadable (a number too large): the declaration is reported broken rather
+    /// than checked with a made-up value, which would only add knock-on errors.
+    unreadable: bool,
 }
 
 impl Cx<'_> {
@@ -48,7 +51,7 @@ pub fn pest_only(text: &str, chunk: &Chunk) -> Option<usize> {
 pub fn declaration(file: FileId, text: &str, chunk: &Chunk, errors: &mut Vec<SyntaxError>) -> Option<Declaration> {
     pest::set_call_limit(std::num::NonZeroUsize::new(MAX_PARSER_CALLS));
     let source = &text[chunk.start..chunk.end];
-    let mut cx = Cx { file, base: chunk.start, errors };
+    let mut cx = Cx { file, base: chunk.start, errors, unreadable: false };
     let unit = match IntentParser::parse(Rule::unit, source) {
         Ok(mut pairs) => pairs.next()?,
         Err(e) => {
@@ -91,7 +94,7 @@ fn describe(r: Rule) -> Option<&'static str> {
 }
 
 fn found_at(source: &str, pos: usize) -> String {
-    let rest = &source[pos.min(source.len())..];
+    let rest = source.get(pos..).unwrap_or("");
     match rest.chars().next() {
         None => "the end of the file".to_string(),
         Some('\n') | Some('\r') => "the end of the line".to_string(),
@@ -105,10 +108,15 @@ fn found_at(source: &str, pos: usize) -> String {
 
 /// A word of advice for the mistakes authors really make at this point.
 fn hint(source: &str, pos: usize) -> Option<String> {
-    let before = source[..pos].trim_end();
-    let next = source[pos..].chars().next();
-    let after_date = before.len() >= 10
-        && before[before.len() - 10..].chars().enumerate().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+    let before = source.get(..pos)?.trim_end();
+    let next = source.get(pos..)?.chars().next();
+    // The last ten bytes may start inside a multi-byte character (`"ôabcdefgh"`): `get`
+    // answers `None` there instead of panicking, and no date ends that way.
+    let after_date = before
+        .len()
+        .checked_sub(10)
+        .and_then(|start| before.get(start..))
+        .is_some_and(|tail| tail.chars().enumerate().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() }));
     Some(match next? {
         ':' => "fields are written `name value`, without a colon (this is not YAML)".into(),
         '-' if after_date => "a period is written `2014-04-01 .. 2015-03-31`".into(),
@@ -126,7 +134,9 @@ fn pest_error(cx: &Cx, source: &str, e: &pest::error::Error<Rule>, header: &Opti
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
     };
-    let at = Span::new(cx.file, cx.base + pos, cx.base + pos + source[pos..].chars().next().map_or(0, |c| c.len_utf8()));
+    // pest reports positions on character boundaries; `get` keeps a surprise from panicking.
+    let width = source.get(pos..).and_then(|r| r.chars().next()).map_or(0, char::len_utf8);
+    let at = Span::new(cx.file, cx.base + pos, cx.base + pos + width);
     match &e.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
             let mut expected: Vec<&'static str> = positives.iter().filter_map(|r| describe(*r)).collect();
@@ -286,15 +296,40 @@ fn entry(cx: &mut Cx, p: P) -> Option<Entry> {
 
 fn number(cx: &mut Cx, p: &P) -> f64 {
     let s = p.as_str().trim_end_matches('%');
-    s.parse().unwrap_or_else(|_| {
-        cx.errors.push(SyntaxError::InvalidValue {
-            at: cx.span(p),
-            field: "number".into(),
-            expected: "a number".into(),
-            found: format!("`{s}`"),
-        });
-        0.0
-    })
+    let shown = || {
+        // A number can be thousands of digits long; the message shows its start.
+        let head: String = s.chars().take(24).collect();
+        if head.len() < s.len() {
+            format!("`{head}…` ({} digits)", s.chars().filter(char::is_ascii_digit).count())
+        } else {
+            format!("`{s}`")
+        }
+    };
+    match s.parse::<f64>() {
+        // Bounded so that every later step (whole-number intervals, `n + 1` at a bound, the
+        // bundle's JSON) works on exact values and cannot overflow.
+        Ok(n) if n.abs() < super::MAX_NUMBER => n,
+        Ok(_) => {
+            cx.unreadable = true;
+            cx.errors.push(SyntaxError::InvalidValue {
+                at: cx.span(p),
+                field: "number".into(),
+                expected: format!("a number with at most {} digits before the point", super::MAX_NUMBER.log10() as u32),
+                found: shown(),
+            });
+            0.0
+        }
+        Err(_) => {
+            cx.unreadable = true;
+            cx.errors.push(SyntaxError::InvalidValue {
+                at: cx.span(p),
+                field: "number".into(),
+                expected: "a number".into(),
+                found: shown(),
+            });
+            0.0
+        }
+    }
 }
 
 fn date(cx: &mut Cx, p: &P) -> Date {
@@ -863,7 +898,7 @@ fn lower_declaration(cx: &mut Cx, p: P) -> Option<Declaration> {
         return None;
     }
     let body = lower_body(cx, &kind.node, &id, header, &entries)?;
-    Some(Declaration { kind, id, span, body })
+    (!cx.unreadable).then_some(Declaration { kind, id, span, body })
 }
 
 fn lower_body(cx: &mut Cx, kind: &str, id: &Ident, header: Span, entries: &[Entry]) -> Option<Body> {

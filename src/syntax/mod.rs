@@ -21,6 +21,10 @@ pub use split::MAX_DEPTH;
 pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
 /// The longest line the parser reads, in bytes.
 pub const MAX_LINE_BYTES: usize = 100_000;
+/// Numbers are smaller than this either way (at most 15 digits before the point): far beyond
+/// any real score, count or target, and small enough that whole-number arithmetic on them is
+/// exact and cannot overflow.
+pub const MAX_NUMBER: f64 = 1e15;
 /// pest's budget of rule calls per declaration: a guard against exponential backtracking.
 pub const MAX_PARSER_CALLS: usize = 5_000_000;
 
