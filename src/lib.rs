@@ -43,10 +43,11 @@ pub fn check(project: &Project, policy: Policy) -> CheckResult {
     {
         let (symbols, errors) = resolve::resolve(&files);
         diagnostics.extend(errors.iter().map(diagnostics::Report::report));
-        diagnostics.extend(check::check(project, &symbols).iter().map(diagnostics::Report::report));
+        let checked = check::check_all(project, &symbols);
+        diagnostics.extend(checked.errors.iter().map(diagnostics::Report::report));
         diagnostics.finish(project, policy);
         if !diagnostics.has_errors() {
-            model = model::build(project, &symbols);
+            model = model::build(project, &symbols, &checked.facts);
         }
     }
     CheckResult { diagnostics, files, model }
