@@ -67,6 +67,8 @@ codes! {
     E0111 "invalid-markup" "Prose markup is malformed";
     E0112 "invalid-language" "A text is tagged with a language other than `en` or `cy`";
     E0113 "derived-note" "A `note` rule is marked `derived`, but a note decides nothing";
+    E0114 "tab-indentation" "A `\"\"\"` text is indented with a tab";
+    E0115 "reversed-period" "A period ends before it starts";
     // Resolution of ids.
     E0201 "duplicate-id" "Two declarations have the same id";
     E0202 "unknown-reference" "A reference to an id that is not declared";
