@@ -165,7 +165,7 @@ fn help_shows_examples() {
     let tmp = tempfile::tempdir().unwrap();
     let top = String::from_utf8_lossy(&intentc(&["--help"], tmp.path()).stdout).into_owned();
     assert!(top.contains("Examples:") && top.contains("intentc init my-policy"), "{top}");
-    for sub in ["check", "build", "eval", "init", "completions"] {
+    for sub in ["check", "build", "serve", "eval", "init", "completions"] {
         let out = String::from_utf8_lossy(&intentc(&[sub, "--help"], tmp.path()).stdout).into_owned();
         assert!(out.contains("Examples:"), "{sub}: {out}");
     }

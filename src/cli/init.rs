@@ -26,6 +26,7 @@ pub fn run(dir: &Path) -> i32 {
             eprintln!("created a starter project in `{shown}` ({} files)", STARTER.len());
             eprintln!("next:");
             eprintln!("  intentc check {shown} --strict      # every mistake, with where, what and how to fix it");
+            eprintln!("  intentc serve {shown}               # the documents in your browser, rebuilt on save");
             eprintln!("  intentc build {shown} --out dist    # the documents, SLA annexes and JSON bundle");
             OK
         }

@@ -7,6 +7,8 @@ mod fmt;
 mod init;
 pub mod load;
 mod people;
+mod serve;
+mod watch;
 
 use crate::diagnostics::render::{self, Format};
 use crate::diagnostics::{registry, Policy};
@@ -24,6 +26,8 @@ const EXAMPLES: &str = "\
 Examples:
   intentc init my-policy                  a new bilingual project that checks clean
   intentc check my-policy                 every mistake, with where, what and how to fix it
+  intentc check my-policy --watch         check again each time a file is saved
+  intentc serve my-policy                 the documents in a browser, rebuilt on save
   intentc build my-policy --out dist      the documents, SLA annexes and JSON bundle
   intentc fmt my-policy                   lay the files out in the canonical layout
   intentc welsh stamp my-policy/a.intent  record the English each checked Welsh text matches
@@ -73,13 +77,17 @@ Examples:
   intentc check                           the `intentions` folder
   intentc check my-policy --strict        missing or stale Welsh is an error (as `build` has it)
   intentc check my-policy --format short  one line per diagnostic, for editors
-  intentc check my-policy --format sarif > check.sarif")]
+  intentc check my-policy --format sarif > check.sarif
+  intentc check my-policy --watch         check again each time a file is saved (Ctrl-C stops)")]
     Check {
         /// A folder of .intent files (or one file).
         #[arg(default_value = "intentions")]
         path: PathBuf,
         #[command(flatten)]
         report: Report,
+        /// Keep running, and check again each time a source file is saved.
+        #[arg(long)]
+        watch: bool,
     },
     /// Build the English and Welsh documents, the SLA annexes and the JSON rule bundle.
     #[command(after_help = "\
@@ -96,6 +104,20 @@ Examples:
         out: PathBuf,
         #[command(flatten)]
         report: Report,
+    },
+    /// Preview the documents in a browser: built in memory, served on 127.0.0.1, rebuilt on
+    /// every save; the open page reloads itself and shows the errors while there are any.
+    #[command(after_help = "\
+Examples:
+  intentc serve my-policy                 then open http://127.0.0.1:8000/
+  intentc serve my-policy --port 0        any free port (the address is printed)")]
+    Serve {
+        /// A folder of .intent files.
+        #[arg(default_value = "intentions")]
+        path: PathBuf,
+        /// The port on 127.0.0.1 to serve on; 0 takes any free one.
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
     },
     /// Evaluate an offender against a bundle: the band and every invest / do-not-invest decision.
     #[command(after_help = "\
@@ -196,9 +218,11 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
-        Command::Check { path, report } => check(&path, &report),
+        Command::Check { path, report, watch: false } => check(&path, &report),
+        Command::Check { path, report, watch: true } => check_watch(&path, &report),
         Command::Explain { code, list } => explain(code.as_deref(), list),
         Command::Build { path, out, report } => build::run(&path, &out, &report),
+        Command::Serve { path, port } => serve::run(&path, port),
         Command::Eval { bundle, set, offender, format } => eval::run(&bundle, &set, offender.as_deref(), format == EvalFormat::Json),
         Command::Welsh { command: WelshCommand::Stamp { paths } } => stamp(&paths),
         Command::Lsp { strict } => crate::lsp::run(crate::lsp::Options { strict }),
@@ -238,6 +262,34 @@ fn check(path: &std::path::Path, report: &Report) -> i32 {
         FOUND_ERRORS
     } else {
         OK
+    }
+}
+
+/// `check --watch`: check, then check again after every save, until interrupted.
+fn check_watch(path: &std::path::Path, report: &Report) -> i32 {
+    // The watch starts before the first check, so a save made during it is seen.
+    let watch = match watch::Watch::new(path) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return USAGE;
+        }
+    };
+    if check(path, report) == USAGE {
+        return USAGE;
+    }
+    eprintln!("watching `{}` for changes (Ctrl-C stops)", path.display());
+    loop {
+        match watch.next() {
+            Ok(changed) => {
+                eprintln!("\n--- {} changed: checking again ---", watch::describe(&changed));
+                check(path, report);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return USAGE;
+            }
+        }
     }
 }
 
