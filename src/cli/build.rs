@@ -11,7 +11,7 @@ pub fn run(path: &Path, out: &Path, report: &Report) -> i32 {
         eprintln!("error: {problem}");
         return USAGE;
     }
-    let project = match load::project(path) {
+    let project = match load::project(path).and_then(|p| load::require_sources(&p, path).map(|()| p)) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");

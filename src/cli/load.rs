@@ -26,6 +26,19 @@ pub fn project(root: &Path) -> Result<Project, String> {
     Ok(project)
 }
 
+/// A project with no `.intent` file has nothing to check: `check` and `build` refuse it
+/// rather than report it clean (a mistyped folder, or files saved with another extension).
+pub fn require_sources(project: &Project, root: &Path) -> Result<(), String> {
+    if project.files.iter().any(|f| f.kind == crate::source::FileKind::Intent) {
+        return Ok(());
+    }
+    Err(format!(
+        "`{}` holds no .intent files, so there is no policy to check (`intentc init {}` starts one)",
+        root.display(),
+        root.display()
+    ))
+}
+
 fn display(p: &Path) -> String {
     let s = p.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)

@@ -271,7 +271,7 @@ fn policy(report: &Report) -> Policy {
 }
 
 fn check(path: &std::path::Path, report: &Report) -> i32 {
-    let project = match load::project(path) {
+    let project = match load::project(path).and_then(|p| load::require_sources(&p, path).map(|()| p)) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");

@@ -412,9 +412,12 @@ fn check_documents(files: &[ParsedFile], symbols: &Symbols, errors: &mut Vec<Res
     let docs: Vec<&Declaration> = symbols.all(Kind::Document).collect();
     let broken_doc = files.iter().flat_map(|f| &f.broken).any(|b| b.kind == "document");
     match docs.as_slice() {
-        [] if !broken_doc && !symbols.order.is_empty() => {
-            let first = symbols.order[0];
-            errors.push(ResolveError::DocumentCount { count: 0, at: Span::new(first.span.file, 0, 0), other: None });
+        // Files that declare nothing (empty, or only comments) are a project with no document
+        // too: it must not check clean. (A project with no .intent file at all is refused by
+        // the command line, which knows the folder's name.)
+        [] if !broken_doc && !files.is_empty() => {
+            let file = symbols.order.first().map_or(files[0].file, |d| d.span.file);
+            errors.push(ResolveError::DocumentCount { count: 0, at: Span::new(file, 0, 0), other: None });
         }
         [first, rest @ ..] if !rest.is_empty() => {
             for d in rest {
