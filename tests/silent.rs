@@ -25,3 +25,57 @@ fn a_folder_with_no_intent_files_is_refused_not_clean() {
     }
     assert!(!dir.path().join("dist").exists());
 }
+
+/// Checks and builds a small project (with the fixtures' prelude, Welsh stamped): the pages.
+fn build_small(files: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
+    let prelude = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prelude.intent")).unwrap();
+    let mut project = intentc::source::Project::new();
+    project.add_str("intentions/prelude.intent", &prelude);
+    for (path, text) in files {
+        project.add_str(*path, text);
+    }
+    project.sort();
+    let stamped: Vec<(String, String)> =
+        project.files.iter().map(|f| (f.path.clone(), intentc::syntax::stamp::stamp_file(&project, f.id).0)).collect();
+    let mut project = intentc::source::Project::new();
+    for (path, text) in &stamped {
+        project.add_str(path.clone(), text);
+    }
+    project.sort();
+    let result = intentc::check(&project, intentc::diagnostics::Policy { strict_welsh: true, deny_warnings: true });
+    assert!(!result.diagnostics.has_errors(), "{:?}", result.diagnostics.codes());
+    let out = intentc::emit::build(&result.model.unwrap(), &Default::default()).unwrap();
+    out.files.into_iter().map(|(k, v)| (k, String::from_utf8(v).unwrap())).collect()
+}
+
+#[test]
+fn targeting_under_an_overarching_intention_is_in_annex_a_in_both_languages() {
+    let pages = build_small(&[(
+        "intentions/a.intent",
+        r#"
+section annex_a { annex A; title { en "Specific intentions" cy "Bwriadau penodol" }; includes specific_intentions }
+intention 4 { title { en "Target resources" cy "Targedu adnoddau" } }
+intention 4a {
+  under 4
+  title { en "Target by risk" cy "Targedu yn ôl risg" }
+  unmeasured { en "Guidance only." cy "Canllaw yn unig." }
+}
+attribute ogrs3 { name { en "OGRS3 score" cy "Sgôr OGRS3" }; type percent }
+service programmes { name { en "Programmes" cy "Rhaglenni" }; kind intervention }
+targeting core {
+  under 4
+  title { en "Core principles of targeting" cy "Egwyddorion craidd targedu" }
+  invest 1 programmes { when ogrs3 >= 50; text { en "Programmes for the higher band." cy "Rhaglenni ar gyfer y band uwch." } }
+}
+"#,
+    )]);
+    for (lang, title, rule) in [
+        ("en", "Core principles of targeting", "Programmes for the higher band."),
+        ("cy", "Egwyddorion craidd targedu", "Rhaglenni ar gyfer y band uwch."),
+    ] {
+        let page = pages.iter().find(|(k, _)| k.starts_with(&format!("{lang}/")) && k.ends_with("index.html")).map(|(_, v)| v).unwrap();
+        assert!(page.contains(title), "{lang}: the targeting's title is missing");
+        assert!(page.contains(rule), "{lang}: the targeting's rule is missing");
+        assert!(page.contains("id=\"tgt-core\""), "{lang}: the targeting has no anchor");
+    }
+}
