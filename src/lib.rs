@@ -44,10 +44,13 @@ pub fn check(project: &Project, policy: Policy) -> CheckResult {
         let (symbols, errors) = resolve::resolve(&files);
         diagnostics.extend(errors.iter().map(diagnostics::Report::report));
         diagnostics.extend(check::check(project, &symbols).iter().map(diagnostics::Report::report));
-        diagnostics.finish(project, policy);
-        if !diagnostics.has_errors() {
-            model = model::build(project, &symbols);
+        if !diagnostics.items.iter().any(|d| policy.is_error(d)) {
+            match model::build(project, &symbols) {
+                Ok(m) => model = Some(m),
+                Err(e) => diagnostics.extend(e.diagnostics()),
+            }
         }
+        diagnostics.finish(project, policy);
     }
     CheckResult { diagnostics, files, model }
 }

@@ -79,3 +79,39 @@ targeting core {
         assert!(page.contains("id=\"tgt-core\""), "{lang}: the targeting has no anchor");
     }
 }
+
+/// The model never publishes a rule without its condition (issue 9 item 3: a rule whose
+/// condition failed to lower became "always applies"). `check` does not build the model for a
+/// project with errors, so the model is called here directly on one: the rule's condition
+/// names an attribute that is not declared, which `check` reports as E0202.
+#[test]
+fn a_rule_whose_condition_was_not_read_is_never_published_as_always_applying() {
+    let mut project = intentc::source::Project::new();
+    let prelude = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prelude.intent")).unwrap();
+    project.add_str("intentions/prelude.intent", &prelude);
+    project.add_str(
+        "intentions/a.intent",
+        r#"
+service programmes { name { en "Programmes" cy "Rhaglenni" }; kind intervention }
+targeting core {
+  title { en "Core principles of targeting" cy "Egwyddorion craidd targedu" }
+  avoid 1 programmes { when ogrs_score >= 50 }
+}
+"#,
+    );
+    project.sort();
+    let result = intentc::check(&project, Default::default());
+    assert!(result.diagnostics.codes().iter().filter(|c| c.starts_with('E')).eq(["E0202"].iter()), "{:?}", result.diagnostics.codes());
+    assert!(result.model.is_none());
+    let (files, _) = intentc::syntax::parse_project(&project);
+    let (symbols, _) = intentc::resolve::resolve(&files);
+    match intentc::model::build(&project, &symbols) {
+        Ok(policy) => panic!("the model was built; the rule's condition is {:?}", policy.rules[0].condition),
+        Err(e) => {
+            let codes: Vec<_> = e.diagnostics().iter().map(|d| (d.code.id, d.message.clone())).collect();
+            assert_eq!(codes.len(), 1, "{codes:?}");
+            assert_eq!(codes[0].0, "E0507");
+            assert!(codes[0].1.contains("`core.1`"), "{}", codes[0].1);
+        }
+    }
+}
