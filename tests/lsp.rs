@@ -500,3 +500,34 @@ fn a_malformed_message_ends_the_server_instead_of_hanging_it() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn a_nested_project_reports_its_own_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().canonicalize().unwrap();
+    std::fs::create_dir_all(w.join(".git")).unwrap();
+    std::fs::create_dir_all(w.join("sub")).unwrap();
+    let prelude = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prelude.intent")).unwrap();
+    std::fs::write(w.join("sub/00-document.intent"), &prelude).unwrap();
+    // The same partner again, outside `sub`: for a project of the whole folder, the one in
+    // `sub` is then declared a second time.
+    let partner = prelude.split("partner noms").nth(1).map(|p| format!("partner noms{p}")).unwrap();
+    std::fs::write(w.join("a.intent"), &partner).unwrap();
+    let doc = w.join("sub/00-document.intent");
+    let u = uri(&doc);
+    let mut c = Client::start(&[]);
+    c.initialize(&w);
+    // `a.intent` has no `document` beside it: its project is the repository (`.git`).
+    let a = c.open(&w.join("a.intent"));
+    assert_eq!(codes(&c.diagnostics(&u)), ["E0201"], "the whole folder's view");
+    // `sub` holds a document: its files are a project of their own, which is clean.
+    c.open(&doc);
+    assert_eq!(c.diagnostics(&u), Vec::<Value>::new());
+    // The outer project, checked again, no longer reports on `sub`'s files.
+    c.change(&a, 2, &format!("\n{partner}"));
+    c.request("textDocument/documentSymbol", json!({"textDocument": {"uri": u}}));
+    let published: Vec<&Value> =
+        c.stash.iter().filter(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == u).collect();
+    assert!(published.iter().all(|m| m["params"]["diagnostics"] == json!([])), "{published:?}");
+    c.finish();
+}
