@@ -1,8 +1,9 @@
 //! `intentc eval`: what the guidance says for one offender, from a bundle.
 
+use super::eval_text::Lang;
 use super::{FOUND_ERRORS, OK, USAGE};
 use crate::bundle::eval::{EvalError, Evaluator, Offender};
-use crate::bundle::{Bundle, Label, Value};
+use crate::bundle::Bundle;
 use std::io::Write;
 use std::path::Path;
 
@@ -13,7 +14,7 @@ macro_rules! out {
     }};
 }
 
-pub fn run(dir: &Path, set: &[String], offender_file: Option<&Path>, json: bool) -> i32 {
+pub fn run(dir: &Path, set: &[String], offender_file: Option<&Path>, json: bool, lang: Lang, every_undetermined: bool) -> i32 {
     let bundle = match Bundle::read_dir(dir) {
         Ok(b) => b,
         Err(e) => {
@@ -72,53 +73,7 @@ pub fn run(dir: &Path, set: &[String], offender_file: Option<&Path>, json: bool)
         let _ = std::io::stdout().lock().write_all(crate::emit::bundle::canonical(&v).as_bytes());
         return OK;
     }
-    let show = |v: &Value| match v {
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => {
-            if *b {
-                "yes".into()
-            } else {
-                "no".into()
-            }
-        }
-        Value::Word(w) => w.clone(),
-    };
-    out!("Offender: {}", offender.iter().map(|(k, v)| format!("{k} = {}", show(v))).collect::<Vec<_>>().join(", "));
-    for b in &outcome.bands {
-        match (&b.band, &b.title) {
-            (Some(id), Some(t)) => out!("Band ({}): {id} — {}", b.band_set, t.en),
-            _ => out!("Band ({}): not known ({} not given)", b.band_set, b.attribute),
-        }
-    }
-    for (verb, heading) in [("invest", "Invest in"), ("avoid", "Do not invest in"), ("note", "Guidance")] {
-        let ds: Vec<_> = outcome.decisions.iter().filter(|d| d.verb == verb).collect();
-        if ds.is_empty() {
-            continue;
-        }
-        out!("\n{heading}:");
-        for d in ds {
-            let what = d.service.clone().unwrap_or_default();
-            let mut superseded = d.superseded_by.as_ref().map(|w| format!("  [superseded by {w}]")).unwrap_or_default();
-            if !d.exceptions.is_empty() {
-                superseded.push_str(&format!("  [except where {} decide otherwise]", d.exceptions.join(", ")));
-            }
-            // A derived decision is never shown as if the document had labelled it so.
-            let label = if d.label == Label::Derived { "  [publisher's reading, not the document's label]" } else { "" };
-            out!("  {}  {what}  ({}:{}){label}{superseded}", d.rule, d.source.file, d.source.line);
-            if let Some(t) = &d.text {
-                out!("      {}", t.en);
-            }
-            if let Some(r) = &d.reason {
-                out!("      Why it is read so: {}", r.en);
-            }
-        }
-    }
-    if !outcome.undetermined.is_empty() {
-        out!("\nUndetermined (give these attributes to decide):");
-        for u in &outcome.undetermined {
-            let label = if u.label == Label::Derived { " (publisher's reading)" } else { "" };
-            out!("  {}  {}{label} {}  needs {}", u.rule, u.verb, u.service.clone().unwrap_or_default(), u.missing.join(", "));
-        }
-    }
+    let text = super::eval_text::render(&bundle, &offender, &outcome, lang, every_undetermined);
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
     OK
 }

@@ -3,6 +3,7 @@
 
 mod build;
 mod eval;
+mod eval_text;
 mod fmt;
 mod init;
 pub mod load;
@@ -123,6 +124,8 @@ Examples:
     #[command(after_help = "\
 Examples:
   intentc eval --set ogrs3=62 --set index_offence=theft --set drug_driven=yes
+  intentc eval --set ogrs3=62 --lang cy   the report in Welsh
+  intentc eval --set ogrs3=62 --undetermined   every rule the facts given do not decide
   intentc eval --bundle site/bundle --offender offender.json --format json")]
     Eval {
         /// The bundle folder (`dist/bundle`).
@@ -137,6 +140,12 @@ Examples:
         /// human or json.
         #[arg(long, value_enum, default_value = "human")]
         format: EvalFormat,
+        /// The language of the human report: en or cy.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: eval_text::Lang,
+        /// List each rule that is not decided, not only the facts that would decide them.
+        #[arg(long)]
+        undetermined: bool,
     },
     /// Tools for translators.
     Welsh {
@@ -223,7 +232,9 @@ pub fn main() -> i32 {
         Command::Explain { code, list } => explain(code.as_deref(), list),
         Command::Build { path, out, report } => build::run(&path, &out, &report),
         Command::Serve { path, port } => serve::run(&path, port),
-        Command::Eval { bundle, set, offender, format } => eval::run(&bundle, &set, offender.as_deref(), format == EvalFormat::Json),
+        Command::Eval { bundle, set, offender, format, lang, undetermined } => {
+            eval::run(&bundle, &set, offender.as_deref(), format == EvalFormat::Json, lang, undetermined)
+        }
         Command::Welsh { command: WelshCommand::Stamp { paths } } => stamp(&paths),
         Command::Lsp { strict } => crate::lsp::run(crate::lsp::Options { strict }),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
