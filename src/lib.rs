@@ -14,6 +14,7 @@ pub mod bundle;
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod fmt;
 pub mod lsp;

@@ -3,10 +3,12 @@
 //!
 //! Finding an offender who matches two rules is a search over the attributes the rules
 //! mention. It is exact, not sampled: each condition compares attributes with constants, so
-//! the answer can only change at those constants, and the search tries, for each numeric
-//! attribute, its bounds and every constant c as c-1, c and c+1; for a level, option or yes/no
-//! attribute, every value. The number of combinations is capped ([`MAX_COMBINATIONS`]); past
-//! the cap the search says "unknown" and nothing is reported.
+//! the answer can only change at those constants. [`axes`] cuts each attribute's domain there
+//! into cells (a number's whole-number intervals between constants; each level; each option
+//! a test names, and the options none names together; yes and no), and the search tries one
+//! offender per combination of cells. The number of combinations is capped
+//! ([`MAX_COMBINATIONS`]); past the cap the search says "unknown" and nothing is reported.
+//! `intentc diff` cuts the same way to find which offenders' decisions change.
 
 use crate::syntax::ast::{AttributeType, CmpOp};
 use serde::Serialize;
@@ -195,29 +197,156 @@ impl Cond {
         }
     }
 
-    /// The numbers this condition compares each attribute with.
-    fn constants(&self, out: &mut BTreeMap<String, BTreeSet<i64>>) {
+    /// Does the offender match, whatever values the attributes it lacks take? `None`: that
+    /// depends on them. Three-valued (Kleene) logic over [`Cond::eval`]'s tests.
+    pub fn eval_partial(&self, domains: &Domains, o: &Offender) -> Option<bool> {
         match self {
-            Cond::All(cs) | Cond::Any(cs) => cs.iter().for_each(|c| c.constants(out)),
-            Cond::Not(c) => c.constants(out),
-            Cond::Compare { attribute, value: Val::Number(n), .. } => {
-                out.entry(attribute.clone()).or_default().extend([n - 1, *n, n + 1]);
-            }
-            Cond::OneOf { attribute, values } => {
-                out.entry(attribute.clone()).or_default().extend(values.iter().filter_map(|v| {
-                    if let Val::Number(n) = v {
-                        Some(*n)
-                    } else {
-                        None
+            Cond::All(cs) => {
+                let mut known = true;
+                for c in cs {
+                    match c.eval_partial(domains, o) {
+                        Some(false) => return Some(false),
+                        None => known = false,
+                        Some(true) => {}
                     }
-                }));
+                }
+                known.then_some(true)
             }
-            Cond::Between { attribute, min, max } => {
-                out.entry(attribute.clone()).or_default().extend([min - 1, *min, *max, max + 1]);
+            Cond::Any(cs) => {
+                let mut known = true;
+                for c in cs {
+                    match c.eval_partial(domains, o) {
+                        Some(true) => return Some(true),
+                        None => known = false,
+                        Some(false) => {}
+                    }
+                }
+                known.then_some(false)
             }
-            _ => {}
+            Cond::Not(c) => c.eval_partial(domains, o).map(|b| !b),
+            Cond::Compare { attribute, .. } | Cond::OneOf { attribute, .. } | Cond::Between { attribute, .. } | Cond::Is { attribute } => {
+                o.contains_key(attribute).then(|| self.eval(domains, o))
+            }
         }
     }
+
+    /// The attributes this condition tests.
+    pub fn attribute_set(&self) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        self.attributes(&mut out);
+        out
+    }
+
+    /// For each number attribute, the values at which some test's answer can change: `v` is a
+    /// cut when a test may answer differently for `v - 1` and `v`. For each level or option
+    /// attribute, the values the tests name.
+    fn cuts(&self, numbers: &mut BTreeMap<String, BTreeSet<i64>>, words: &mut BTreeMap<String, BTreeSet<Val>>) {
+        match self {
+            Cond::All(cs) | Cond::Any(cs) => cs.iter().for_each(|c| c.cuts(numbers, words)),
+            Cond::Not(c) => c.cuts(numbers, words),
+            Cond::Compare { attribute, value: Val::Number(n), .. } => {
+                numbers.entry(attribute.clone()).or_default().extend([*n, n.saturating_add(1)]);
+            }
+            Cond::Compare { attribute, value, .. } => {
+                words.entry(attribute.clone()).or_default().insert(value.clone());
+            }
+            Cond::OneOf { attribute, values } => {
+                for v in values {
+                    match v {
+                        Val::Number(n) => {
+                            numbers.entry(attribute.clone()).or_default().extend([*n, n.saturating_add(1)]);
+                        }
+                        other => {
+                            words.entry(attribute.clone()).or_default().insert(other.clone());
+                        }
+                    }
+                }
+            }
+            Cond::Between { attribute, min, max } => {
+                numbers.entry(attribute.clone()).or_default().extend([*min, max.saturating_add(1)]);
+            }
+            Cond::Is { .. } => {}
+        }
+    }
+}
+
+/// A set of values of one attribute for which every condition it was cut for gives the same
+/// answer.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(untagged)]
+pub enum Cell {
+    /// Whole numbers from the first to the second, both included.
+    Range(i64, i64),
+    /// Words or yes / no, in the domain's order.
+    Values(Vec<Val>),
+}
+
+impl Cell {
+    /// The value that stands for the cell: its first.
+    pub fn representative(&self) -> Val {
+        match self {
+            Cell::Range(lo, _) => Val::Number(*lo),
+            Cell::Values(vs) => vs.first().cloned().unwrap_or(Val::Bool(false)),
+        }
+    }
+}
+
+/// One attribute's domain, cut into cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    pub attribute: String,
+    pub cells: Vec<Cell>,
+}
+
+/// Cuts the domain of every attribute the conditions test into cells, so that within each
+/// combination of cells every condition gives one answer: an offender per combination (its
+/// cells' representatives) stands for them all. Conditions compare attributes with
+/// constants, so a number's answer can change only at a constant; an option value no test
+/// names behaves like every other such value. `None` when an attribute has no domain.
+pub fn axes(conds: &[&Cond], domains: &Domains) -> Option<Vec<Axis>> {
+    let mut attrs = BTreeSet::new();
+    let (mut numbers, mut words) = (BTreeMap::new(), BTreeMap::new());
+    for c in conds {
+        c.attributes(&mut attrs);
+        c.cuts(&mut numbers, &mut words);
+    }
+    let mut out = Vec::new();
+    for a in attrs {
+        let cells = match domains.get(&a)? {
+            Domain::Number { min, max } => {
+                let mut starts: BTreeSet<i64> = [*min].into();
+                if let Some(cs) = numbers.get(&a) {
+                    starts.extend(cs.iter().filter(|c| **c > *min && **c <= *max));
+                }
+                let starts: Vec<i64> = starts.into_iter().collect();
+                starts.iter().enumerate().map(|(i, lo)| Cell::Range(*lo, starts.get(i + 1).map_or(*max, |next| next - 1))).collect()
+            }
+            Domain::Level { values } => values.iter().map(|v| Cell::Values(vec![Val::Word(v.clone())])).collect(),
+            Domain::Option { values } => {
+                let named = words.get(&a);
+                let is_named = |v: &String| named.is_some_and(|n| n.contains(&Val::Word(v.clone())));
+                let mut cells: Vec<Cell> = Vec::new();
+                let mut rest: Vec<Val> = Vec::new();
+                let mut rest_at = None;
+                for v in values {
+                    if is_named(v) {
+                        cells.push(Cell::Values(vec![Val::Word(v.clone())]));
+                    } else {
+                        rest_at.get_or_insert(cells.len());
+                        rest.push(Val::Word(v.clone()));
+                    }
+                }
+                // The values no test names share a cell, placed where the first of them is.
+                if let Some(at) = rest_at {
+                    cells.insert(at, Cell::Values(rest));
+                }
+                cells
+            }
+            Domain::YesNo => vec![Cell::Values(vec![Val::Bool(false)]), Cell::Values(vec![Val::Bool(true)])],
+        };
+        out.push(Axis { attribute: a, cells });
+    }
+    Some(out)
 }
 
 /// Orders two values of one attribute; `None` if they are not comparable.
@@ -242,37 +371,17 @@ pub enum Search {
     Unknown,
 }
 
-/// Looks for one offender who matches every condition.
+/// Looks for one offender who matches every condition: one per combination of [`axes`]
+/// cells, tried in order, so the witness is the first match.
 pub fn witness(conds: &[&Cond], domains: &Domains) -> Search {
-    let mut attrs = BTreeSet::new();
-    let mut constants = BTreeMap::new();
-    for c in conds {
-        c.attributes(&mut attrs);
-        c.constants(&mut constants);
-    }
-    let mut axes: Vec<(String, Vec<Val>)> = Vec::new();
-    for a in &attrs {
-        let Some(d) = domains.get(a) else { return Search::Unknown };
-        let values: Vec<Val> = match d {
-            Domain::Number { min, max } => {
-                let mut set: BTreeSet<i64> = [*min, *max].into();
-                if let Some(cs) = constants.get(a) {
-                    set.extend(cs.iter().filter(|c| **c >= *min && **c <= *max));
-                }
-                set.into_iter().map(Val::Number).collect()
-            }
-            Domain::Level { values } | Domain::Option { values } => values.iter().cloned().map(Val::Word).collect(),
-            Domain::YesNo => vec![Val::Bool(false), Val::Bool(true)],
-        };
-        axes.push((a.clone(), values));
-    }
-    let total = axes.iter().try_fold(1usize, |acc, (_, v)| acc.checked_mul(v.len().max(1)));
+    let Some(axes) = axes(conds, domains) else { return Search::Unknown };
+    let total = axes.iter().try_fold(1usize, |acc, a| acc.checked_mul(a.cells.len().max(1)));
     if total.is_none_or(|t| t > MAX_COMBINATIONS) {
         return Search::Unknown;
     }
     let mut index = vec![0usize; axes.len()];
     loop {
-        let offender: Offender = axes.iter().zip(&index).map(|((a, vs), i)| (a.clone(), vs[*i].clone())).collect();
+        let offender: Offender = axes.iter().zip(&index).map(|(a, i)| (a.attribute.clone(), a.cells[*i].representative())).collect();
         if conds.iter().all(|c| c.eval(domains, &offender)) {
             return Search::Found(offender);
         }
@@ -283,7 +392,7 @@ pub fn witness(conds: &[&Cond], domains: &Domains) -> Search {
                 return Search::None;
             }
             index[k] += 1;
-            if index[k] < axes[k].1.len() {
+            if index[k] < axes[k].cells.len() {
                 break;
             }
             index[k] = 0;

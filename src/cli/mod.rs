@@ -2,6 +2,7 @@
 //! environment. Everything it does is read the inputs, call the library, and write outputs.
 
 mod build;
+mod diff;
 mod eval;
 mod eval_text;
 mod fmt;
@@ -32,6 +33,7 @@ Examples:
   intentc build my-policy --out dist      the documents, SLA annexes and JSON bundle
   intentc fmt my-policy                   lay the files out in the canonical layout
   intentc welsh stamp my-policy/a.intent  record the English each checked Welsh text matches
+  intentc diff my-policy --git main       what changed since main, and whose decisions change
   intentc explain W0603                   what a diagnostic code means, with examples
   intentc completions bash > ~/.local/share/bash-completion/completions/intentc";
 
@@ -147,6 +149,25 @@ Examples:
         #[arg(long)]
         undetermined: bool,
     },
+    /// Compare two versions of a policy: what changed, and which offenders' decisions change.
+    /// Exit 0: no differences; 1: differences; 2: a usage or file problem, or a version that
+    /// does not check clean.
+    #[command(after_help = "\
+Examples:
+  intentc diff old/intentions intentions          two folders
+  intentc diff intentions --git main              main against the work tree
+  intentc diff intentions --git v1 v2 --format markdown > comment.md")]
+    Diff {
+        /// The old and the new folder; with --git, the policy's folder in the repository
+        /// (default `intentions`), given before --git.
+        paths: Vec<PathBuf>,
+        /// Compare git revisions: REV is the old version, REV2 the new (default: the work tree).
+        #[arg(long, num_args = 1..=2, value_names = ["REV", "REV2"])]
+        git: Option<Vec<String>>,
+        /// human (for a terminal), json (docs/diff.md) or markdown (for a pull-request comment).
+        #[arg(long, value_enum, default_value = "human")]
+        format: diff::DiffFormat,
+    },
     /// Tools for translators.
     Welsh {
         #[command(subcommand)]
@@ -236,6 +257,7 @@ pub fn main() -> i32 {
             eval::run(&bundle, &set, offender.as_deref(), format == EvalFormat::Json, lang, undetermined)
         }
         Command::Welsh { command: WelshCommand::Stamp { paths } } => stamp(&paths),
+        Command::Diff { paths, git, format } => diff::run(&paths, git.as_deref(), format),
         Command::Lsp { strict } => crate::lsp::run(crate::lsp::Options { strict }),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Init { dir } => init::run(&dir),

@@ -17,7 +17,13 @@ pub struct Applied {
 impl Policy {
     /// Every rule that applies to an offender who has a value for every attribute.
     pub fn decide(&self, offender: &Offender) -> Vec<Applied> {
-        let applying: Vec<&super::Rule> = self.rules.iter().filter(|r| r.condition.eval(&self.domains, offender)).collect();
+        self.decide_among(self.rules.iter(), offender)
+    }
+
+    /// [`Policy::decide`] among some of the rules only: those that can apply or supersede
+    /// what one asks about (`intentc diff` asks about one service and its classes at a time).
+    pub fn decide_among<'a>(&'a self, rules: impl IntoIterator<Item = &'a super::Rule>, offender: &Offender) -> Vec<Applied> {
+        let applying: Vec<&super::Rule> = rules.into_iter().filter(|r| r.condition.eval(&self.domains, offender)).collect();
         let within: BTreeMap<&str, &str> = self.services.iter().filter_map(|s| Some((s.id.as_str(), s.within.as_deref()?))).collect();
         let ancestors = |s: &str| {
             let mut out = vec![s.to_string()];

@@ -32,6 +32,40 @@ pub struct Source {
 pub struct Bi {
     pub en: String,
     pub cy: Option<String>,
+    /// Whether the Welsh was made from this English. Not published: `intentc diff` uses it.
+    #[serde(skip)]
+    pub welsh: Welsh,
+}
+
+/// Whether a text's Welsh was made from its current English, as its stamp records
+/// (docs/translating.md): what `check` reports as W0601-W0603.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Welsh {
+    /// Stamped with the current English's digest, or a text that needs no translation.
+    #[default]
+    Current,
+    /// Stamped with an older English (W0602).
+    Stale,
+    /// Not stamped (W0603).
+    Unstamped,
+    /// No Welsh (W0601).
+    Missing,
+}
+
+impl Welsh {
+    fn of(t: &ast::Text) -> Welsh {
+        match (&t.en, &t.cy) {
+            _ if t.neutral => Welsh::Current,
+            (Some(en), Some(cy)) => match &cy.stamp {
+                None => Welsh::Unstamped,
+                Some(s) if s.node != crate::syntax::text::digest(&en.value) => Welsh::Stale,
+                Some(_) => Welsh::Current,
+            },
+            (Some(_), None) => Welsh::Missing,
+            _ => Welsh::Current,
+        }
+    }
 }
 
 impl Bi {
@@ -48,6 +82,9 @@ impl Bi {
 pub struct BiProse {
     pub en: Prose,
     pub cy: Option<Prose>,
+    /// Whether the Welsh was made from this English. Not published: `intentc diff` uses it.
+    #[serde(skip)]
+    pub welsh: Welsh,
 }
 
 impl BiProse {
@@ -307,12 +344,16 @@ pub struct Policy {
 }
 
 fn bi(t: &ast::Text) -> Bi {
-    Bi { en: t.en.as_ref().map(|e| e.value.clone()).unwrap_or_default(), cy: t.cy.as_ref().map(|c| c.value.clone()) }
+    Bi { en: t.en.as_ref().map(|e| e.value.clone()).unwrap_or_default(), cy: t.cy.as_ref().map(|c| c.value.clone()), welsh: Welsh::of(t) }
 }
 
 fn bi_prose(t: &ast::Text) -> BiProse {
     let parse = |v: &str| prose::parse(v).unwrap_or_default();
-    BiProse { en: t.en.as_ref().map(|e| parse(&e.value)).unwrap_or_default(), cy: t.cy.as_ref().map(|c| parse(&c.value)) }
+    BiProse {
+        en: t.en.as_ref().map(|e| parse(&e.value)).unwrap_or_default(),
+        cy: t.cy.as_ref().map(|c| parse(&c.value)),
+        welsh: Welsh::of(t),
+    }
 }
 
 fn interval((lo, hi): (i64, i64)) -> (i64, Option<i64>) {
