@@ -63,13 +63,21 @@ pub struct SourceFile {
     pub id: FileId,
     /// The path as the author knows it: relative to the project folder, with `/` separators.
     pub path: String,
+    /// The path as diagnostics show it: the file as the command line named it (equal to
+    /// `path` unless the CLI loaded the project for output, see `cli::load`).
+    pub display: String,
     pub kind: FileKind,
     /// The text. For a file that is not valid UTF-8 this is a lossy copy, used only to show
     /// where the problem is; `encoding_error` then says what was wrong.
     pub text: String,
     pub encoding_error: Option<EncodingError>,
     line_starts: Vec<usize>,
+    /// (byte offset, characters before it) about every `CHECKPOINT` bytes, at character
+    /// boundaries, starting with (0, 0).
+    checkpoints: Vec<(usize, usize)>,
 }
+
+const CHECKPOINT: usize = 4096;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EncodingError {
@@ -83,13 +91,23 @@ impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
+        let line = self.line_index(offset);
         let start = self.line_starts[line];
-        let col = self.text.get(start..offset).map(|s| s.chars().count()).unwrap_or(offset - start);
-        (line + 1, col + 1)
+        (line + 1, self.chars_before(offset) - self.chars_before(start) + 1)
+    }
+
+    /// How many characters come before a byte offset (one cut inside a character counts from
+    /// that character's start). Counted from the checkpoint before it, so finding a column is
+    /// cheap even far along an 8 MiB line: each diagnostic on such a line would otherwise
+    /// count the whole line up to it.
+    fn chars_before(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let i = self.checkpoints.partition_point(|&(byte, _)| byte <= offset) - 1;
+        let (byte, chars) = self.checkpoints[i];
+        chars + self.text[byte..offset].chars().count()
     }
 
     pub fn line_count(&self) -> usize {
@@ -139,7 +157,17 @@ impl Project {
         };
         let id = FileId(self.files.len() as u32);
         let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        self.files.push(SourceFile { id, path, kind, text, encoding_error, line_starts });
+        let mut checkpoints = vec![(0, 0)];
+        let mut at = CHECKPOINT;
+        while at < text.len() {
+            while !text.is_char_boundary(at) {
+                at += 1;
+            }
+            let (byte, chars) = checkpoints[checkpoints.len() - 1];
+            checkpoints.push((at, chars + text[byte..at].chars().count()));
+            at += CHECKPOINT;
+        }
+        self.files.push(SourceFile { id, display: path.clone(), path, kind, text, encoding_error, line_starts, checkpoints });
         id
     }
 
@@ -166,6 +194,11 @@ impl Project {
 
     pub fn text(&self, span: Span) -> &str {
         self.file(span.file).text.get(span.start..span.end).unwrap_or("")
+    }
+
+    /// Where a span is, with the file's path as diagnostics show it.
+    pub fn display_location(&self, span: Span) -> Location {
+        Location { path: self.file(span.file).display.clone(), ..self.location(span) }
     }
 
     pub fn location(&self, span: Span) -> Location {

@@ -455,3 +455,92 @@ proptest! {
         prop_assert_eq!(got, expected);
     }
 }
+
+// ------------------------------------------------------------------ integrity
+
+fn read_with(changes: &[(&str, Option<Vec<u8>>)]) -> Result<Bundle, ReadError> {
+    let mut f = files().clone();
+    for (name, bytes) in changes {
+        match bytes {
+            Some(b) => f.insert(name.to_string(), b.clone()),
+            None => f.remove(*name),
+        };
+    }
+    Bundle::read(move |n| f.get(n).cloned())
+}
+
+fn manifest_with(change: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
+    let mut m = json("manifest.json");
+    change(&mut m);
+    serde_json::to_vec(&m).unwrap()
+}
+
+#[test]
+fn a_file_the_manifest_does_not_vouch_for_is_refused() {
+    // rules.json changed, and its digest taken out of the manifest so nothing would notice.
+    let rules = String::from_utf8(files()["rules.json"].clone()).unwrap().replacen("\"avoid\"", "\"invest\"", 1).into_bytes();
+    let unlisted = manifest_with(|m| {
+        let kept: Vec<serde_json::Value> = m["files"].as_array().unwrap().iter().filter(|d| d["path"] != "rules.json").cloned().collect();
+        m["files"] = kept.into();
+    });
+    let e = read_with(&[("manifest.json", Some(unlisted)), ("rules.json", Some(rules))]).unwrap_err();
+    assert_eq!(e, ReadError::Unlisted { file: "rules.json".into() });
+    assert_eq!(e.code(), Some("E0705"));
+    let empty = manifest_with(|m| m["files"] = serde_json::json!([]));
+    assert!(matches!(read_with(&[("manifest.json", Some(empty))]), Err(ReadError::Unlisted { .. })));
+    let twice = manifest_with(|m| {
+        let first = m["files"][0].clone();
+        m["files"].as_array_mut().unwrap().push(first);
+    });
+    assert!(matches!(read_with(&[("manifest.json", Some(twice))]), Err(ReadError::Invalid { .. })));
+}
+
+#[test]
+fn an_unknown_comparison_operator_is_an_error_not_false() {
+    let text = String::from_utf8(files()["rules.json"].clone()).unwrap();
+    assert!(text.contains("\"op\": \">=\""), "the corpus compares with >=");
+    let rules = text.replacen("\"op\": \">=\"", "\"op\": \"=>\"", 1).into_bytes();
+    let digest = intentc::bundle::sha256_hex(&rules);
+    let manifest = manifest_with(|m| {
+        for d in m["files"].as_array_mut().unwrap() {
+            if d["path"] == "rules.json" {
+                d["sha256"] = digest.clone().into();
+            }
+        }
+    });
+    match read_with(&[("manifest.json", Some(manifest)), ("rules.json", Some(rules))]) {
+        Err(ReadError::Invalid { file, problem }) => {
+            assert_eq!(file, "rules.json");
+            assert!(problem.contains("=>"), "{problem}");
+        }
+        other => panic!("expected rules.json to be refused, got {other:?}"),
+    }
+}
+
+#[test]
+fn format_versions_are_read_as_semver() {
+    let major = intentc::bundle::FORMAT_MAJOR;
+    for (version, ok) in [
+        (format!("{major}.0.0"), true),
+        (format!("{major}.3.1"), true),
+        (format!("{major}.0.0+build.7"), true),
+        (format!("{major}"), false),
+        (format!("{major}.0"), false),
+        (format!("0{major}.0.0"), false),
+        (format!("{major}.0.0-beta"), false),
+        (format!("{major}x.0.0"), false),
+        (format!("{}.0.0", major + 1), false),
+        (String::new(), false),
+    ] {
+        let m = manifest_with(|m| m["format_version"] = version.clone().into());
+        let got = read_with(&[("manifest.json", Some(m))]);
+        match (ok, got) {
+            (true, Ok(_)) => {}
+            (false, Err(e @ ReadError::Version { .. })) => assert_eq!(e.code(), Some("E0704")),
+            (ok, other) => panic!("`{version}`: expected readable = {ok}, got {:?}", other.map(|_| "a bundle")),
+        }
+    }
+    // A version that is not text at all is refused the same way.
+    let m = manifest_with(|m| m["format_version"] = major.into());
+    assert!(matches!(read_with(&[("manifest.json", Some(m))]), Err(ReadError::Version { .. })));
+}

@@ -315,3 +315,207 @@ fn concurrent_builds_into_one_folder_both_finish_complete() {
         assert!(leftovers(dir.path()).is_empty(), "round {round}: {:?}", leftovers(dir.path()));
     }
 }
+
+/// The files of a fixture case (`tests/fixtures/GROUP/NAME.case`), as paths under `intentions/`.
+fn case_files(case: &str) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(repo().join("tests/fixtures").join(case)).unwrap();
+    let mut files: Vec<(String, String)> = Vec::new();
+    for line in text.split_inclusive('\n') {
+        if let Some(path) = line.strip_prefix("--- ") {
+            files.push((path.trim().trim_start_matches("intentions/").to_string(), String::new()));
+        } else if let Some((_, body)) = files.last_mut() {
+            body.push_str(line);
+        }
+    }
+    files
+}
+
+/// A project with an establishment whose targets file is `yaml`.
+fn targets_project(yaml: &[u8]) -> tempfile::TempDir {
+    let files = case_files("targets/e0306_malformed_targets_ok.case");
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let dir = project(&files);
+    std::fs::write(dir.path().join("intentions/establishments/targets/hmp-cardiff.yaml"), yaml).unwrap();
+    dir
+}
+
+#[test]
+fn hostile_targets_files_are_answered_quickly() {
+    let head = "status: illustrative\ntargets:\n  CU001: 98.5\n  CU003: ";
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("20,000 lines of `[`", format!("{head}{}", "  [\n".repeat(20_000)), "E0306"),
+        ("one 200 KB line of `[`", format!("{head}{}\n", "[".repeat(200_000)), "nested more than 64 deep"),
+        ("one 200 KB line of `{`", format!("{head}{}\n", "{".repeat(200_000)), "nested more than 64 deep"),
+        (
+            "maps nested 2,000 deep",
+            format!("{head}\n{}", (0..2000).map(|i| format!("{}a:\n", " ".repeat(i + 4))).collect::<String>()),
+            "nested more than 64 deep",
+        ),
+        ("9 MiB", format!("{head}0.3\n# {}\n", "x".repeat(9 << 20)), "larger than 8 MiB"),
+        (
+            "20,000 keys on one line",
+            format!(
+                "status: illustrative\ntargets: {{CU001: 98.5, CU003: 0.3, {}}}\n",
+                (0..20_000).map(|i| format!("X{i}: 1")).collect::<Vec<_>>().join(", ")
+            ),
+            "E0304",
+        ),
+    ];
+    for (name, yaml, expect) in cases {
+        let dir = targets_project(yaml.as_bytes());
+        let started = std::time::Instant::now();
+        let out = intentc(&["check", "--format", "short"], dir.path());
+        let elapsed = started.elapsed();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains(expect), "{name}: expected {expect} in {}", &stdout[..stdout.len().min(2000)]);
+        // Before saphyr these took about 1 s and 6 min (release build); a debug build now
+        // answers each in well under a second.
+        assert!(elapsed.as_secs() < 10, "{name} took {elapsed:?}");
+    }
+}
+
+#[test]
+fn a_targets_key_past_column_65535_renders_in_every_format() {
+    let yaml = format!("status: illustrative\ntargets: {{CU001: 98.5, CU003: 0.3,{} CU0003: 1}}\n", " ".repeat(70_000));
+    let dir = targets_project(yaml.as_bytes());
+    for (format, out) in every_format(dir.path()) {
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(text.contains("E0304"), "{format}: {}", &text[..text.len().min(3000)]);
+        if format == "short" {
+            assert!(text.contains("hmp-cardiff.yaml:2:70036: error[E0304]"), "{text}");
+        }
+    }
+}
+
+/// The corpus's bundle, built by the binary into a fresh folder.
+fn corpus_bundle() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out =
+        intentc(&["build", repo().join("intentions").to_str().unwrap(), "--out", dir.path().join("dist").to_str().unwrap()], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    dir
+}
+
+#[test]
+fn eval_errors_are_diagnostics_with_one_code_each() {
+    let dir = corpus_bundle();
+    let out = intentc(&["eval", "--bundle", "dist/bundle", "--set", "ogrs3=620", "--set", "ogr=5"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("error[E07"), "the code is given once, by the renderer:\n{stderr}");
+    assert_eq!(stderr.matches("E0703").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("E0702").count(), 1, "{stderr}");
+    assert!(stderr.contains("--set ogrs3=620"), "the snippet shows the argument:\n{stderr}");
+    assert!(stderr.contains("help: did you mean `ogrs3`?"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    // JSON: the same report as `check --format json`, on stdout.
+    let out = intentc(&["eval", "--bundle", "dist/bundle", "--set", "ogrs3=620", "--format", "json"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["errors"], 1);
+    assert_eq!(json["diagnostics"][0]["code"], "E0703");
+    assert_eq!(json["diagnostics"][0]["column"], 13);
+    // An offender file: the diagnostic points at the attribute's key.
+    std::fs::write(dir.path().join("offender.json"), "{\n  \"ogrs3\": \"high\"\n}\n").unwrap();
+    let out = intentc(&["eval", "--bundle", "dist/bundle", "--offender", "offender.json", "--format", "json"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["code"], "E0701");
+    assert_eq!((json["diagnostics"][0]["path"].as_str(), json["diagnostics"][0]["line"].as_u64()), (Some("offender.json"), Some(2)));
+}
+
+#[test]
+fn eval_refuses_a_bundle_it_cannot_vouch_for() {
+    let dir = corpus_bundle();
+    let bundle = dir.path().join("dist/bundle");
+    let manifest_text = std::fs::read_to_string(bundle.join("manifest.json")).unwrap();
+    let eval = |expect: &str, why: &str| {
+        let started = std::time::Instant::now();
+        let out = intentc(&["eval", "--bundle", "dist/bundle", "--set", "ogrs3=62"], dir.path());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{why}: {stderr}");
+        assert_eq!(stderr.matches(expect).count(), 1, "{why}: {stderr}");
+        assert!(!stderr.contains("error[E07"), "{why}: {stderr}");
+        assert!(started.elapsed().as_secs() < 20, "{why}: took {:?}", started.elapsed());
+    };
+    let set_manifest = |change: &dyn Fn(&mut serde_json::Value)| {
+        let mut m: serde_json::Value = serde_json::from_str(&manifest_text).unwrap();
+        change(&mut m);
+        std::fs::write(bundle.join("manifest.json"), serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    };
+    let major = intentc::bundle::FORMAT_MAJOR;
+    for version in [format!("{major}"), format!("0{major}.0.0"), format!("{major}.0.0-beta")] {
+        set_manifest(&|m| m["format_version"] = version.clone().into());
+        eval("E0704", &version);
+    }
+    // rules.json rewritten, and its digest dropped from the manifest.
+    set_manifest(&|m| {
+        let kept: Vec<serde_json::Value> = m["files"].as_array().unwrap().iter().filter(|d| d["path"] != "rules.json").cloned().collect();
+        m["files"] = kept.into();
+    });
+    eval("E0705", "an unlisted rules.json");
+    set_manifest(&|m| m["files"] = serde_json::json!([]));
+    eval("E0705", "an empty files list");
+    // A FIFO where rules.json should be is refused, not read forever.
+    std::fs::write(bundle.join("manifest.json"), &manifest_text).unwrap();
+    std::fs::remove_file(bundle.join("rules.json")).unwrap();
+    let made = Command::new("mkfifo").arg(bundle.join("rules.json")).status();
+    if made.is_ok_and(|s| s.success()) {
+        eval("E0705", "a FIFO");
+    }
+}
+
+#[test]
+fn bundle_paths_do_not_depend_on_how_the_folder_is_spelled() {
+    let dir = project(&[("a.intent", "theme t { title { en \"T\" cy \"T\" } }\n")]);
+    let absolute = dir.path().join("intentions");
+    let spellings = ["intentions", "./intentions/", absolute.to_str().unwrap()];
+    let mut bundles = Vec::new();
+    for (i, spelled) in spellings.iter().enumerate() {
+        let out = format!("out{i}");
+        let run = intentc(&["build", spelled, "--out", &out], dir.path());
+        assert_eq!(run.status.code(), Some(0), "{spelled}: {}", String::from_utf8_lossy(&run.stderr));
+        let files = tree(&dir.path().join(&out));
+        for (name, bytes) in &files {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(!text.contains(dir.path().to_str().unwrap()), "{spelled}: {name} shows the builder's folder");
+        }
+        bundles.push(files);
+    }
+    let manifest = String::from_utf8_lossy(&bundles[0]["bundle/manifest.json"]).into_owned();
+    assert!(manifest.contains("\"intentions/a.intent\""), "{manifest}");
+    assert!(bundles[0] == bundles[1] && bundles[0] == bundles[2], "the outputs differ with the spelling of PATH");
+    // Diagnostics still name the files as the command line did, so they can be clicked.
+    std::fs::write(dir.path().join("intentions/b.intent"), "theme u { titel 1 }\n").unwrap();
+    let run = intentc(&["build", absolute.to_str().unwrap(), "--out", "out9", "--format", "short"], dir.path());
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains(&format!("{}/b.intent:1:11", absolute.display())), "{stdout}");
+}
+
+#[cfg(unix)]
+#[test]
+fn welsh_stamp_writes_the_files_it_read_whatever_their_names() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = project(&[]);
+    let folder = dir.path().join("intentions");
+    let unstamped = "theme t { title { en \"English\" cy \"Cymraeg\" } }\n";
+    let names: Vec<std::ffi::OsString> =
+        vec![std::ffi::OsStr::from_bytes(b"caf\xe9.intent").into(), "back\\slash.intent".into(), "plain.intent".into()];
+    for n in &names {
+        std::fs::write(folder.join(n), unstamped).unwrap();
+    }
+    std::fs::create_dir(folder.join("back")).unwrap();
+    let before: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let out = intentc(&["welsh", "stamp", "intentions"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut after: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let mut before = before;
+    before.sort();
+    after.sort();
+    assert_eq!(before, after, "stamp made or removed files");
+    assert!(std::fs::read_dir(folder.join("back")).unwrap().next().is_none(), "stamp wrote into another folder");
+    for n in &names {
+        let text = std::fs::read_to_string(folder.join(n)).unwrap();
+        assert!(text.contains("cy@"), "{n:?} was not stamped: {text}");
+    }
+}

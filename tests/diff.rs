@@ -93,6 +93,110 @@ fn the_corpus_against_itself_has_no_differences() {
     assert_eq!(render::summary(&d), "no differences");
 }
 
+/// The corpus with the medium band grown to 25-54: only offenders scoring 50-54 can be
+/// affected, every region says so, and each witness gets, from the whole policy, what its
+/// region says. (Through the real catalogue's classes and the real overrides.)
+#[test]
+fn moving_a_corpus_band_affects_only_the_offenders_it_moves() {
+    let corpus = intentc::cli::load::project(&Path::new(env!("CARGO_MANIFEST_DIR")).join("intentions")).unwrap();
+    let mut moved = Project::new();
+    for f in &corpus.files {
+        let text = if f.path.ends_with("4a-targeting/bands.intent") {
+            assert!(f.text.contains("range 25 ..= 49") && f.text.contains("range 50 ..= 74"));
+            f.text.replace("range 25 ..= 49", "range 25 ..= 54").replace("range 50 ..= 74", "range 55 ..= 74")
+        } else {
+            f.text.clone()
+        };
+        moved.add_str(f.path.clone(), &text);
+    }
+    moved.sort();
+    let (a, b) = (checked(&corpus, "the corpus"), checked(&moved, "the corpus with a moved band"));
+    let d = diff::diff(&a, &b, "old", "new");
+    assert!(d.summary.regions >= 5, "{}", render::human(&d));
+    assert!(d.decisions.iter().all(|s| s.unknown.is_none()));
+    assert_eq!(d.changes.len(), 1, "only the band set changed: {}", render::human(&d));
+    for s in &d.decisions {
+        for r in &s.regions {
+            let score = r.offenders.iter().find(|c| c.attribute() == "ogrs3");
+            assert!(
+                matches!(score, Some(Constraint::Range { min, max, .. }) if *min >= 50 && *max <= 54),
+                "{}: a region outside 50-54: {:?}",
+                s.service,
+                r.offenders
+            );
+            assert_eq!(decided(&a, &s.service, &r.witness), of(&r.before), "{}: {:?}", s.service, r.witness);
+            assert_eq!(decided(&b, &s.service, &r.witness), of(&r.now), "{}: {:?}", s.service, r.witness);
+        }
+    }
+}
+
+/// Past the cap, a service's regions are said to be unknown, not guessed: 12 rules each
+/// testing its own yes / no attribute distinguish 2^12 groups of offenders, more than a cap
+/// of 4000 (the command's cap is 200000; this one keeps the test quick).
+#[test]
+fn too_many_groups_of_offenders_are_reported_as_unknown() {
+    let version = |first: &str| {
+        let mut s =
+            String::from("service s { name { en \"S\" cy \"S\" }; kind intervention }\ntargeting t {\n  title { en \"T\" cy \"T\" }\n");
+        let mut attrs = String::new();
+        for k in 1..=12 {
+            attrs.push_str(&format!("attribute f{k} {{ name {{ en \"F\" cy \"F\" }}; type yes_no }}\n"));
+            s.push_str(&format!("  invest {k} s {{ when {} }}\n", if k == 1 { first.to_string() } else { format!("f{k}") }));
+        }
+        s.push_str("}\n");
+        let mut p = Project::new();
+        p.add_str("a.intent", &(attrs + &s));
+        p.add_str("prelude.intent", &prelude());
+        p.sort();
+        checked(&p, "the generated policy")
+    };
+    let (old, new) = (version("f1"), version("not f1"));
+    let d = diff::diff_within(&old, &new, "old", "new", 4000);
+    assert_eq!(d.decisions.len(), 1, "{}", render::human(&d));
+    assert!(d.decisions[0].regions.is_empty());
+    assert!(d.decisions[0].unknown.as_deref().is_some_and(|w| w.contains("more than 4000 groups")), "{:?}", d.decisions[0].unknown);
+    assert_eq!(d.summary.unknown, 1);
+    assert!(!d.is_empty(), "an unknown is a difference: the exit code is 1");
+    let text = render::human(&d);
+    assert!(text.contains("s (S)\n    not worked out: "), "{text}");
+    assert!(render::markdown(&d).contains("Not worked out: "));
+    // Under the cap, the same change is worked out: f1 flips for everyone.
+    let d = diff::diff_within(&old, &new, "old", "new", 5000);
+    assert!(d.decisions[0].unknown.is_none());
+    assert_eq!(d.summary.regions, 2, "{}", render::human(&d));
+}
+
+/// A long list of regions is folded into `<details>` in Markdown, the table whole inside it.
+#[test]
+fn markdown_folds_long_lists_of_regions() {
+    let decision = |verb: &str| diff::Verdict {
+        decisions: vec![diff::Decision { verb: verb.into(), service: "s".into(), sessions: None, rule: "t.1".into() }],
+        inherited: Vec::new(),
+    };
+    let region = |n: i64| diff::Region {
+        offenders: vec![Constraint::Range { attribute: "ogrs3".into(), min: n, max: n }],
+        witness: BTreeMap::from([("ogrs3".to_string(), Val::Number(n))]),
+        before: decision("avoid"),
+        now: decision("invest"),
+    };
+    let service =
+        |n: i64| diff::ServiceDecisions { service: "s".into(), name: "S".into(), regions: (0..n).map(region).collect(), unknown: None };
+    let doc = |n: i64| Diff {
+        format_version: diff::FORMAT_VERSION,
+        old: "a".into(),
+        new: "b".into(),
+        summary: diff::Summary { services: 1, regions: n as usize, ..Default::default() },
+        changes: Vec::new(),
+        decisions: vec![service(n)],
+    };
+    let short = render::markdown(&doc(10));
+    assert!(!short.contains("<details>"), "{short}");
+    let long = render::markdown(&doc(11));
+    let (open, table, close) = (long.find("<details><summary>11 regions</summary>"), long.find("| Offenders |"), long.find("</details>"));
+    assert!(open < table && table < close && open.is_some(), "{long}");
+    assert_eq!(long.matches("| offenders with ogrs3 ").count(), 11, "{long}");
+}
+
 /// Markdown never lets a text become markup: every character that means something to
 /// Markdown or HTML is escaped.
 #[test]
@@ -291,5 +395,192 @@ proptest! {
                 prop_assert_eq!(decided(&b, s, &r.witness), of(&r.now));
             }
         }
+    }
+}
+
+// ---- The command line -------------------------------------------------------------------
+
+mod cli {
+    use std::path::Path;
+    use std::process::{Command, Output};
+
+    fn intentc(args: &[&str], dir: &Path) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_intentc")).args(args).current_dir(dir).env_remove("NO_COLOR").output().expect("intentc runs")
+    }
+
+    fn git(args: &[&str], dir: &Path) -> String {
+        let out = Command::new("git")
+            .args([
+                "-c",
+                "user.name=Test",
+                "-c",
+                "user.email=test@example.org",
+                "-c",
+                "init.defaultBranch=main",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn case(name: &str, side: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff").join(name).join(side)
+    }
+
+    /// Replaces `intentions/` in the repository with a fixture version (and the prelude).
+    fn put(repo: &Path, from: &Path) {
+        let dest = repo.join("intentions");
+        let _ = std::fs::remove_dir_all(&dest);
+        copy(from, &dest);
+        std::fs::write(dest.join("00-prelude.intent"), super::prelude()).unwrap();
+    }
+
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+
+    fn text(o: &Output) -> (String, String) {
+        (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    }
+
+    /// A repository with three versions: the old band set (HEAD~1), the moved band (HEAD), and
+    /// in the work tree an unrelated text change.
+    fn repository() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path();
+        git(&["init", "-q"], repo);
+        put(repo, &case("band_moves", "old"));
+        git(&["add", "-A"], repo);
+        git(&["commit", "-qm", "v1"], repo);
+        put(repo, &case("band_moves", "new"));
+        // A symbolic link is skipped in a revision, as in a folder (else its target would be
+        // read as a second copy of the file, and every declaration in it declared twice).
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("services.intent", repo.join("intentions/link.intent")).unwrap();
+        git(&["add", "-A"], repo);
+        git(&["commit", "-qm", "v2"], repo);
+        // In the work tree only: the Welsh of a title changes.
+        let f = repo.join("intentions/services.intent");
+        let s = std::fs::read_to_string(&f).unwrap().replace("\"Ymwybyddiaeth o ddioddefwyr\"", "\"Ymwybyddiaeth dioddefwyr\"");
+        std::fs::write(&f, s).unwrap();
+        dir
+    }
+
+    #[test]
+    fn git_revisions_are_read_without_touching_the_work_tree() {
+        let dir = repository();
+        let repo = dir.path();
+        let status = git(&["status", "--porcelain"], repo);
+        let index = std::fs::read(repo.join(".git/index")).unwrap();
+
+        // Two revisions: the band move, and its decisions.
+        let out = intentc(&["diff", "intentions", "--git", "HEAD~1", "HEAD"], repo);
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+        assert!(stdout.starts_with("intentc diff HEAD~1:intentions → HEAD:intentions: decisions change for 2 services"), "{stdout}");
+        assert!(stdout.contains("offenders with ogrs3 50–54: now do not invest (41 or more sessions) [by_band.medium.2]"), "{stdout}");
+        assert!(!stdout.contains("Ymwybyddiaeth"), "the work tree is not HEAD:\n{stdout}");
+
+        // One revision: against the work tree, where only a Welsh name changed.
+        let out = intentc(&["diff", "--git", "HEAD"], repo);
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+        assert!(stdout.contains("HEAD:intentions → intentions: 1 declaration (1 changed)"), "{stdout}");
+        assert!(stdout.contains("name (Welsh): Ymwybyddiaeth [-o ddioddefwyr-]{+dioddefwyr+}"), "{stdout}");
+
+        // The same revision twice: no differences, exit 0. From a subfolder too.
+        let out = intentc(&["diff", "--git", "HEAD", "HEAD"], repo);
+        assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+        assert_eq!(text(&out).0, "intentc diff HEAD:intentions → HEAD:intentions: no differences\n");
+        let out = intentc(&["diff", ".", "--git", "HEAD~1", "HEAD", "--format", "json"], &repo.join("intentions"));
+        assert_eq!(out.status.code(), Some(1), "{:?}", text(&out));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+        assert_eq!(json["format_version"], 1);
+        assert_eq!(json["old"], "HEAD~1:.");
+        assert_eq!(json["summary"]["regions"], 2);
+
+        // The folder by its absolute path, from outside the repository.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let absolute = repo.join("intentions");
+        let out = intentc(&["diff", absolute.to_str().unwrap(), "--git", "HEAD~1", "HEAD"], elsewhere.path());
+        assert_eq!(out.status.code(), Some(1), "{:?}", text(&out));
+        assert!(text(&out).0.contains("decisions change for 2 services"), "{:?}", text(&out));
+
+        // Nothing in the repository moved.
+        assert_eq!(git(&["status", "--porcelain"], repo), status);
+        assert_eq!(std::fs::read(repo.join(".git/index")).unwrap(), index, "the index was rewritten");
+        assert_eq!(git(&["stash", "list"], repo), "");
+    }
+
+    #[test]
+    fn usage_and_file_problems_exit_2() {
+        let dir = repository();
+        let repo = dir.path();
+        for (args, says) in [
+            (vec!["diff", "--git", "no-such-rev"], "`no-such-rev` is not a git revision"),
+            // A folder after --git is read as the second revision: the message says where it goes.
+            (vec!["diff", "--git", "HEAD", "intentions"], "put it before --git"),
+            (vec!["diff", "intentions"], "give two folders"),
+            (vec!["diff", "intentions", "no-such-folder"], "cannot read `no-such-folder`"),
+            (vec!["diff", "elsewhere", "--git", "HEAD"], "no .intent files in `elsewhere` at HEAD"),
+        ] {
+            let out = intentc(&args, repo);
+            let (stdout, stderr) = text(&out);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stdout}{stderr}");
+            assert!(stderr.contains(says), "{args:?}: {stderr}");
+            assert!(stdout.is_empty(), "{args:?}: {stdout}");
+        }
+        // Outside a repository.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let out = intentc(&["diff", "--git", "HEAD"], elsewhere.path());
+        assert_eq!(out.status.code(), Some(2));
+        assert!(text(&out).1.contains("--git needs a git repository"), "{:?}", text(&out));
+    }
+
+    #[test]
+    fn a_version_that_does_not_check_clean_is_reported_and_exits_2() {
+        let dir = repository();
+        let repo = dir.path();
+        std::fs::write(repo.join("intentions/broken.intent"), "intention 9 {\n  titel { en \"x\" cy \"y\" }\n}\n").unwrap();
+        let out = intentc(&["diff", "--git", "HEAD"], repo);
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+        assert!(stdout.is_empty(), "{stdout}");
+        assert!(stderr.contains("intentions/broken.intent"), "the diagnostics are shown: {stderr}");
+        assert!(stderr.contains("the new version (intentions) does not check clean"), "{stderr}");
+    }
+
+    #[test]
+    fn folders_and_formats() {
+        let dir = tempfile::tempdir().unwrap();
+        for side in ["old", "new"] {
+            copy(&case("rule_changes", side), &dir.path().join(side));
+            std::fs::write(dir.path().join(side).join("00-prelude.intent"), super::prelude()).unwrap();
+        }
+        for (format, starts) in [("human", "intentc diff old → new: "), ("markdown", "**intentc diff** `old` → `new`: "), ("json", "{")]
+        {
+            let out = intentc(&["diff", "old", "new", "--format", format], dir.path());
+            let (stdout, stderr) = text(&out);
+            assert_eq!(out.status.code(), Some(1), "{format}: {stderr}");
+            assert!(stdout.starts_with(starts), "{format}: {stdout}");
+            assert!(stderr.is_empty(), "{format}: {stderr}");
+        }
+        let out = intentc(&["diff", "old", "old"], dir.path());
+        assert_eq!(out.status.code(), Some(0));
+        let out = intentc(&["diff", "old", "new", "--format", "xml"], dir.path());
+        assert_eq!(out.status.code(), Some(2));
     }
 }

@@ -331,11 +331,17 @@ fn a_scripted_session_on_the_corpus() {
     let labels: Vec<&str> = list["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
     assert!(labels.contains(&"enabling_rehabilitation") && labels.contains(&"safety_and_security"), "{labels:?}");
     assert!(!labels.contains(&"1a") && !labels.contains(&"CU016"), "only themes: {labels:?}");
-    let edited = good.replacen("  theme   enabling_rehabilitation", "  mea", 1);
+    let edited = good.replacen("  theme   enabling_rehabilitation", "  th", 1);
     c.change(&u, 4, &edited);
-    let list = c.request("textDocument/completion", td(&u, pos(&edited, "  mea\n", 0, 5)));
+    let list = c.request("textDocument/completion", td(&u, pos(&edited, "  th\n", 0, 4)));
     let labels: Vec<&str> = list["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
-    assert_eq!(labels, ["measured_by"]);
+    assert_eq!(labels, ["theme"]);
+    // A field the declaration already has (`title`, below the cursor) is not offered again.
+    let edited = good.replacen("  theme   enabling_rehabilitation", "  t", 1);
+    c.change(&u, 4, &edited);
+    let list = c.request("textDocument/completion", td(&u, pos(&edited, "  t\n", 0, 3)));
+    let labels: Vec<&str> = list["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["theme"]);
     c.change(&u, 5, &good);
 
     // The outline.
@@ -388,6 +394,17 @@ fn related_places_and_rules() {
     let related = &diags[0]["relatedInformation"][0];
     assert_eq!(related["location"]["uri"], uri(&root.join("annex-a/1-public-protection.intent")));
     assert!(related["message"].as_str().unwrap().contains("declared here first"));
+    // Closed without saving: the file on disk is what counts again.
+    c.notify("textDocument/didClose", json!({"textDocument": {"uri": u}}));
+    assert_eq!(c.diagnostics(&u), Vec::<Value>::new());
+    // Saved: the text on disk is read again.
+    std::fs::write(&file, &dup).unwrap();
+    let u = c.open(&file);
+    assert_eq!(codes(&c.diagnostics(&u)), ["E0201"]);
+    std::fs::write(&file, &text).unwrap();
+    c.change(&u, 2, &text);
+    c.notify("textDocument/didSave", json!({"textDocument": {"uri": u}}));
+    assert_eq!(c.diagnostics(&u), Vec::<Value>::new());
 
     // Hover on a rule: its decision and where it comes from.
     let file = root.join("annex-a/4a-targeting/4-sex-offenders.intent");
@@ -462,4 +479,24 @@ fn hostile_input_does_not_break_the_server() {
     let h = c.request("textDocument/hover", td(&u, pos(&text, "heading regimes", 0, 9)));
     assert!(h["contents"]["value"].as_str().unwrap().contains("**heading** `regimes`"));
     c.finish();
+}
+
+#[test]
+fn a_malformed_message_ends_the_server_instead_of_hanging_it() {
+    let (_dir, root) = corpus();
+    let mut c = Client::start(&[]);
+    c.initialize(&root);
+    let stdin = c.stdin.as_mut().unwrap();
+    write!(stdin, "Content-Length: 9\r\n\r\n{{not json").unwrap();
+    stdin.flush().unwrap();
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(status) = c.child.try_wait().unwrap() {
+            // Not a clean shutdown: the protocol's exit code for that is 1.
+            assert_eq!(status.code(), Some(1));
+            return;
+        }
+        assert!(Instant::now() < deadline, "the server neither answered nor ended");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

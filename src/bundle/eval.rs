@@ -33,17 +33,31 @@ impl EvalError {
 impl std::fmt::Display for EvalError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            EvalError::UnknownAttribute { attribute, suggestion } => {
-                write!(f, "error[E0702]: the bundle has no attribute `{attribute}`")?;
-                if let Some(s) = suggestion {
-                    write!(f, "\n  help: did you mean `{s}`?")?;
-                }
-                Ok(())
-            }
-            EvalError::WrongType { attribute, value, expected } => write!(f, "error[E0701]: {attribute} takes {expected}, not `{value}`"),
+            EvalError::UnknownAttribute { attribute, .. } => write!(f, "the bundle has no attribute `{attribute}`"),
+            EvalError::WrongType { attribute, value, expected } => write!(f, "{attribute} takes {expected}, not `{value}`"),
             EvalError::OutOfRange { attribute, value, expected } => {
-                write!(f, "error[E0703]: `{value}` is outside the values of {attribute}: it takes {expected}")
+                write!(f, "`{value}` is outside the values of {attribute}: it takes {expected}")
             }
+        }
+    }
+}
+
+impl EvalError {
+    /// The attribute the problem is about.
+    pub fn attribute(&self) -> &str {
+        match self {
+            EvalError::UnknownAttribute { attribute, .. }
+            | EvalError::WrongType { attribute, .. }
+            | EvalError::OutOfRange { attribute, .. } => attribute,
+        }
+    }
+
+    /// One line of help.
+    pub fn help(&self) -> String {
+        match self {
+            EvalError::UnknownAttribute { suggestion: Some(s), .. } => format!("did you mean `{s}`?"),
+            EvalError::UnknownAttribute { .. } => "the bundle's attributes.json lists the attributes an offender is described by".into(),
+            EvalError::WrongType { expected, .. } | EvalError::OutOfRange { expected, .. } => format!("give {expected}"),
         }
     }
 }
@@ -315,16 +329,7 @@ impl<'b> Evaluator<'b> {
                         }
                     }
                 };
-                use std::cmp::Ordering::*;
-                Some(match op.as_str() {
-                    "==" => ord == Equal,
-                    "!=" => ord != Equal,
-                    "<" => ord == Less,
-                    "<=" => ord != Greater,
-                    ">" => ord == Greater,
-                    ">=" => ord != Less,
-                    _ => false,
-                })
+                Some(op.holds(ord))
             }
             Condition::OneOf { attribute, values } => Some(values.contains(o.get(attribute)?)),
             Condition::Between { attribute, min, max } => match o.get(attribute)? {

@@ -314,6 +314,39 @@ pub enum Value {
 }
 
 /// A condition on an offender, as structured data.
+/// A comparison. Any other operator makes the bundle unreadable: a reader that took an
+/// unknown operator as "does not hold" would silently drop the rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Op {
+    #[serde(rename = "==")]
+    Eq,
+    #[serde(rename = "!=")]
+    Ne,
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = ">=")]
+    Ge,
+}
+
+impl Op {
+    /// Whether `a op b` holds, given how `a` compares with `b`.
+    pub fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            Op::Eq => ord == Equal,
+            Op::Ne => ord != Equal,
+            Op::Lt => ord == Less,
+            Op::Le => ord != Greater,
+            Op::Gt => ord == Greater,
+            Op::Ge => ord != Less,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Condition {
@@ -325,7 +358,7 @@ pub enum Condition {
     /// `attribute op value`; `<`, `>` and the like follow a level attribute's order.
     Compare {
         attribute: String,
-        op: String,
+        op: Op,
         value: Value,
     },
     OneOf {
@@ -473,6 +506,18 @@ pub enum ReadError {
     Digest {
         file: String,
     },
+    /// A bundle file that manifest.json gives no digest for: nothing vouches for it.
+    Unlisted {
+        file: String,
+    },
+    /// Not a regular file (a FIFO, a device, a folder): refused rather than read.
+    NotAFile {
+        file: String,
+    },
+    TooLarge {
+        file: String,
+        limit: u64,
+    },
 }
 
 impl std::fmt::Display for ReadError {
@@ -481,45 +526,97 @@ impl std::fmt::Display for ReadError {
             ReadError::Missing(file) => write!(f, "the bundle has no {file}"),
             ReadError::Invalid { file, problem } => write!(f, "{file} is not a valid bundle file: {problem}"),
             ReadError::Version { found, supported } => {
-                write!(f, "error[E0704]: the bundle's format version is {found}; this reader understands {supported}.x")
+                write!(
+                    f,
+                    "the bundle's format version is `{found}`; this reader understands {supported}.x (a release, like {supported}.0.0)"
+                )
             }
             ReadError::Digest { file } => {
                 write!(f, "{file} does not match the digest in manifest.json: the bundle was changed after it was built")
             }
+            ReadError::Unlisted { file } => {
+                write!(f, "manifest.json gives no digest for {file}, so nothing shows it is the file that was built")
+            }
+            ReadError::NotAFile { file } => write!(f, "{file} in the bundle is not a regular file"),
+            ReadError::TooLarge { file, limit } => write!(f, "{file} is larger than {} MiB, more than any bundle file can be", limit >> 20),
         }
     }
 }
 
 impl ReadError {
-    /// The diagnostic code, where the problem has one.
+    /// The diagnostic code: E0704 for a format version this reader does not read, E0705 for a
+    /// bundle that is incomplete, changed or unreadable.
     pub fn code(&self) -> Option<&'static str> {
-        matches!(self, ReadError::Version { .. }).then_some("E0704")
+        Some(if matches!(self, ReadError::Version { .. }) { "E0704" } else { "E0705" })
     }
+
+    /// One line of help.
+    pub fn help(&self) -> &'static str {
+        match self {
+            ReadError::Version { .. } => "use an intentc that reads this format version, or rebuild the bundle",
+            _ => "rebuild the bundle with `intentc build`, and copy the whole bundle folder",
+        }
+    }
+
+    /// The file the problem is in.
+    pub fn file(&self) -> &str {
+        match self {
+            ReadError::Missing(file) => file,
+            ReadError::Version { .. } => "manifest.json",
+            ReadError::Invalid { file, .. }
+            | ReadError::Digest { file }
+            | ReadError::Unlisted { file }
+            | ReadError::NotAFile { file }
+            | ReadError::TooLarge { file, .. } => file,
+        }
+    }
+}
+
+/// The largest bundle file the reader takes (the 2014 corpus's largest is under 1 MiB).
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// Whether a format version is one this reader reads: a release (no `-beta`) of
+/// [`FORMAT_MAJOR`], written as semantic versioning requires (`1` and `01.0.0` are not).
+fn readable(version: &str) -> bool {
+    semver::Version::parse(version).is_ok_and(|v| v.major == FORMAT_MAJOR && v.pre.is_empty())
 }
 
 impl Bundle {
     /// Reads a bundle from its files' contents (`get` returns a file's bytes by name), checks
-    /// the format version first and every file's digest against the manifest.
+    /// the format version first, then that manifest.json lists every file with the digest of
+    /// its bytes.
     pub fn read(get: impl Fn(&str) -> Option<Vec<u8>>) -> Result<Bundle, ReadError> {
-        let raw = get("manifest.json").ok_or_else(|| ReadError::Missing("manifest.json".into()))?;
+        Bundle::read_with(|name| Ok(get(name)))
+    }
+
+    fn read_with(get: impl Fn(&str) -> Result<Option<Vec<u8>>, ReadError>) -> Result<Bundle, ReadError> {
+        let raw = get("manifest.json")?.ok_or_else(|| ReadError::Missing("manifest.json".into()))?;
         // The version is read before anything else, so a future format fails with a clear
         // message and not with a confusing field error.
         let value: serde_json::Value =
             serde_json::from_slice(&raw).map_err(|e| ReadError::Invalid { file: "manifest.json".into(), problem: e.to_string() })?;
-        let found = value.get("format_version").and_then(|v| v.as_str()).unwrap_or("").to_string();
-        let major = found.split('.').next().and_then(|m| m.parse::<u64>().ok());
-        if major != Some(FORMAT_MAJOR) {
+        let found = match value.get("format_version") {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
+        if !readable(&found) {
             return Err(ReadError::Version { found, supported: FORMAT_MAJOR.to_string() });
         }
         let manifest: Manifest =
             serde_json::from_value(value).map_err(|e| ReadError::Invalid { file: "manifest.json".into(), problem: e.to_string() })?;
         let mut files: BTreeMap<&str, Vec<u8>> = BTreeMap::new();
         for name in FILES {
-            let bytes = get(name).ok_or_else(|| ReadError::Missing(name.to_string()))?;
-            if let Some(d) = manifest.files.iter().find(|d| d.path == *name) {
-                if sha256_hex(&bytes) != d.sha256 {
-                    return Err(ReadError::Digest { file: name.to_string() });
-                }
+            // Every file read must be vouched for by the manifest: one missing from `files`
+            // (or an empty `files`) would otherwise be taken on trust.
+            let mut listed = manifest.files.iter().filter(|d| d.path == *name);
+            let digest = listed.next().ok_or_else(|| ReadError::Unlisted { file: name.to_string() })?;
+            if listed.next().is_some() {
+                return Err(ReadError::Invalid { file: "manifest.json".into(), problem: format!("it lists {name} twice") });
+            }
+            let bytes = get(name)?.ok_or_else(|| ReadError::Missing(name.to_string()))?;
+            if sha256_hex(&bytes) != digest.sha256 {
+                return Err(ReadError::Digest { file: name.to_string() });
             }
             files.insert(name, bytes);
         }
@@ -539,10 +636,39 @@ impl Bundle {
         })
     }
 
-    /// Reads a bundle from a folder.
+    /// Reads a bundle from a folder. Only regular files are read, and none past
+    /// [`MAX_FILE_BYTES`]: a FIFO or a device in the folder is refused, not read forever.
     pub fn read_dir(dir: &std::path::Path) -> Result<Bundle, ReadError> {
-        Bundle::read(|name| std::fs::read(dir.join(name)).ok())
+        Bundle::read_with(|name| read_regular(&dir.join(name), name))
     }
+}
+
+/// A regular file's bytes; `None` if it does not exist.
+fn read_regular(path: &std::path::Path, name: &str) -> Result<Option<Vec<u8>>, ReadError> {
+    use std::io::Read;
+    let invalid = |e: std::io::Error| ReadError::Invalid { file: name.to_string(), problem: e.to_string() };
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(invalid(e)),
+        Ok(m) if !m.is_file() => return Err(ReadError::NotAFile { file: name.to_string() }),
+        Ok(_) => {}
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // Opening a FIFO waits for a writer; without blocking, a FIFO put in the file's place
+    // since the check above opens at once and is refused below.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(invalid)?;
+    if !file.metadata().map_err(invalid)?.is_file() {
+        return Err(ReadError::NotAFile { file: name.to_string() });
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(invalid)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge { file: name.to_string(), limit: MAX_FILE_BYTES });
+    }
+    Ok(Some(bytes))
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -431,6 +431,36 @@ mod tests {
     }
 
     #[test]
+    fn axes_cut_numbers_at_constants_and_group_unnamed_options() {
+        let mut d = doms();
+        d.insert("offence".into(), Domain::Option { values: vec!["violence".into(), "theft".into(), "fraud".into(), "other".into()] });
+        let a = Cond::Compare { attribute: "ogrs3".into(), op: Op::Lt, value: Val::Number(25) };
+        let b = Cond::Between { attribute: "ogrs3".into(), min: 50, max: 74 };
+        let c = Cond::OneOf { attribute: "offence".into(), values: vec![Val::Word("theft".into())] };
+        let axes = axes(&[&a, &b, &c], &d).expect("domains known");
+        assert_eq!(axes[0].attribute, "offence");
+        let words = |vs: &[&str]| Cell::Values(vs.iter().map(|v| Val::Word(v.to_string())).collect());
+        assert_eq!(axes[0].cells, vec![words(&["violence", "fraud", "other"]), words(&["theft"])]);
+        assert_eq!(
+            axes[1].cells,
+            vec![Cell::Range(0, 24), Cell::Range(25, 25), Cell::Range(26, 49), Cell::Range(50, 74), Cell::Range(75, 100)]
+        );
+    }
+
+    #[test]
+    fn partial_evaluation_is_three_valued() {
+        let d = doms();
+        let low = Cond::Compare { attribute: "ogrs3".into(), op: Op::Lt, value: Val::Number(25) };
+        let high = Cond::Compare { attribute: "rosh".into(), op: Op::Ge, value: Val::Word("high".into()) };
+        let o: Offender = [("ogrs3".to_string(), Val::Number(10))].into();
+        assert_eq!(low.eval_partial(&d, &o), Some(true));
+        assert_eq!(high.eval_partial(&d, &o), None);
+        assert_eq!(Cond::Any(vec![low.clone(), high.clone()]).eval_partial(&d, &o), Some(true));
+        assert_eq!(Cond::All(vec![low.clone(), high.clone()]).eval_partial(&d, &o), None);
+        assert_eq!(Cond::All(vec![Cond::Not(Box::new(low)), high]).eval_partial(&d, &o), Some(false));
+    }
+
+    #[test]
     fn levels_are_ordered() {
         let d = doms();
         let high = Cond::Compare { attribute: "rosh".into(), op: Op::Ge, value: Val::Word("medium".into()) };

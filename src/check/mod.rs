@@ -56,10 +56,21 @@ pub enum CheckError {
         expected: String,
         requirement_at: Span,
     },
+    /// A target any value meets (`at_least 0`) or none can (`below 0`).
+    VacuousTarget {
+        requirement: String,
+        value: String,
+        direction: &'static str,
+        always: bool,
+        at: Span,
+        requirement_at: Span,
+    },
     MalformedTargets {
         at: Span,
         problem: String,
         help: String,
+        /// Another place the problem involves (the first of a repeated key).
+        related: Option<(Span, String)>,
     },
     TargetsNotFound {
         at: Span,
@@ -260,9 +271,27 @@ impl Report for CheckError {
             )
             .with_label(*requirement_at, format!("{requirement}'s target is declared here"))
             .with_help("correct the value, or the requirement's `target` if the measure allows it"),
-            MalformedTargets { at, problem, help } => {
-                Diagnostic::new(&codes::E0306, format!("this targets file is not valid: {problem}"), Label::new(*at, "here"))
-                    .with_help(help.clone())
+            VacuousTarget { requirement, value, direction, always, at, requirement_at } => {
+                let words = direction.replace('_', " ");
+                Diagnostic::new(
+                    &codes::W0308,
+                    if *always {
+                        format!("the target {value} for {requirement} asks for nothing: any result is {words} {value}")
+                    } else {
+                        format!("the target {value} for {requirement} can never be met: no result is {words} {value}")
+                    },
+                    Label::new(*at, if *always { "met whatever happens" } else { "never met" }),
+                )
+                .with_label(*requirement_at, format!("{requirement}'s target is `{direction}` here"))
+                .with_help("give the figure the establishment is expected to reach (for a count of completions, 1 or more)")
+            }
+            MalformedTargets { at, problem, help, related } => {
+                let d = Diagnostic::new(&codes::E0306, format!("this targets file is not valid: {problem}"), Label::new(*at, "here"))
+                    .with_help(help.clone());
+                match related {
+                    Some((span, message)) => d.with_label(*span, message.clone()),
+                    None => d,
+                }
             }
             TargetsNotFound { at, path, suggestion } => {
                 Diagnostic::new(&codes::E0307, format!("the targets file `{path}` is not in the project"), Label::new(*at, "named here"))

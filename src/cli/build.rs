@@ -11,7 +11,8 @@ pub fn run(path: &Path, out: &Path, report: &Report) -> i32 {
         eprintln!("error: {problem}");
         return USAGE;
     }
-    let project = match load::project(path) {
+    // Paths from the project folder's name, so outputs do not depend on how PATH is spelled.
+    let project = match load::project_for_output(path) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");

@@ -126,18 +126,27 @@ fn git(args: &[&str], dir: Option<&Path>) -> Result<Vec<u8>, String> {
 /// `REV:path/from/the/repository/root`, which `git show` understands.
 fn from_git(rev: &str, folder: &Path) -> Result<Project, String> {
     let text = |b: Vec<u8>| String::from_utf8_lossy(&b).trim().to_string();
-    let top = text(git(&["rev-parse", "--show-toplevel"], None).map_err(|e| format!("--git needs a git repository: {e}"))?);
-    let prefix = text(git(&["rev-parse", "--show-prefix"], None)?);
-    let commit = text(git(&["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")], None).map_err(|_| {
-        if folder.as_os_str().is_empty() || !Path::new(rev).exists() {
+    // git runs in the folder when it exists (it may be in another repository than the current
+    // folder); otherwise here, with the folder taken from here.
+    let (run_in, rest) = if folder.is_dir() { (folder, Path::new("")) } else { (Path::new("."), folder) };
+    let top = text(git(&["rev-parse", "--show-toplevel"], Some(run_in)).map_err(|e| format!("--git needs a git repository: {e}"))?);
+    let prefix = text(git(&["rev-parse", "--show-prefix"], Some(run_in))?);
+    let commit = text(git(&["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")], Some(run_in)).map_err(|_| {
+        if !Path::new(rev).exists() {
             format!("`{rev}` is not a git revision")
         } else {
             format!("`{rev}` is not a git revision; to compare the folder `{rev}`, put it before --git: `intentc diff {rev} --git REV`")
         }
     })?);
     // The folder, from the repository's root, with `.` and `..` worked out.
-    let mut parts: Vec<String> = prefix.split('/').filter(|p| !p.is_empty()).map(str::to_string).collect();
-    for c in folder.to_string_lossy().replace('\\', "/").split('/') {
+    let (rest, from_root) = match rest.strip_prefix(&top) {
+        Ok(inside) => (inside, true),
+        Err(_) if rest.is_absolute() => return Err(format!("`{}` is outside the git repository at `{top}`", folder.display())),
+        Err(_) => (rest, false),
+    };
+    let mut parts: Vec<String> =
+        if from_root { Vec::new() } else { prefix.split('/').filter(|p| !p.is_empty()).map(str::to_string).collect() };
+    for c in rest.to_string_lossy().replace('\\', "/").split('/') {
         match c {
             "" | "." => {}
             ".." => {
@@ -155,8 +164,10 @@ fn from_git(rev: &str, folder: &Path) -> Result<Project, String> {
         let entry = String::from_utf8_lossy(entry);
         let Some((meta, name)) = entry.split_once('\t') else { continue };
         let mut meta = meta.split(' ');
-        let (Some(_mode), Some(kind), Some(sha)) = (meta.next(), meta.next(), meta.next()) else { continue };
+        let (Some(mode), Some(kind), Some(sha)) = (meta.next(), meta.next(), meta.next()) else { continue };
+        // Symbolic links (mode 120000) are skipped, as reading a folder skips them.
         let wanted = kind == "blob"
+            && mode != "120000"
             && name.strip_prefix(&path).is_some_and(|rest| path.is_empty() || rest.starts_with('/') || rest.is_empty())
             && !name.split('/').any(|c| c.starts_with('.'))
             && [".intent", ".yaml", ".yml"].iter().any(|x| name.ends_with(x));

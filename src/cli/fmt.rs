@@ -6,15 +6,15 @@ use crate::diagnostics::render::{self, Format};
 use crate::fmt::{self, Error};
 use crate::source::FileKind;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// With `check`, writes nothing: lists (on stdout) the files that would change, and exits 1
 /// if there are any.
 pub fn run(paths: &[PathBuf], check: bool) -> i32 {
     let (mut files, mut changed, mut failed) = (0, 0, 0);
     for path in paths {
-        let project = match load::project(path) {
-            Ok(p) => p,
+        let (project, origins) = match load::load(path, load::Naming::AsGiven) {
+            Ok(l) => (l.project, l.origins),
             Err(e) => {
                 eprintln!("error: {e}");
                 return USAGE;
@@ -46,7 +46,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> i32 {
             if check {
                 // Not println!: a closed pipe (`| head`) must not panic.
                 let _ = writeln!(std::io::stdout().lock(), "{}", f.path);
-            } else if let Err(e) = load::write_atomically(Path::new(&f.path), text.as_bytes()) {
+            } else if let Err(e) = load::write_atomically(&origins[f.id.0 as usize], text.as_bytes()) {
                 eprintln!("error: cannot write `{}`: {e}", f.path);
                 return USAGE;
             }

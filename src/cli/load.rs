@@ -9,6 +9,34 @@ use std::path::{Path, PathBuf};
 /// file). Paths are shown as `root/relative/path`, with `/` separators, so they can be
 /// clicked in a terminal and match the repository in code-scanning reports.
 pub fn project(root: &Path) -> Result<Project, String> {
+    load(root, Naming::AsGiven).map(|l| l.project)
+}
+
+/// A project as the outputs name it: each file's path starts from the project folder's own
+/// name (`intentions/annex-c/custody.intent`), however `root` was spelled (absolute, `./x`,
+/// `x/`), so the bundle and documents never depend on it nor show the builder's file
+/// system. Diagnostics still show the paths as spelled ([`crate::source::SourceFile::display`]).
+pub fn project_for_output(root: &Path) -> Result<Project, String> {
+    load(root, Naming::FromFolder).map(|l| l.project)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Naming {
+    /// `root/relative/path`, as `root` was spelled.
+    AsGiven,
+    /// `folder/relative/path`, from the name of the folder `root` is.
+    FromFolder,
+}
+
+/// A project and the file each of its files was read from (by `FileId`), so a tool that
+/// writes files back (`welsh stamp`, `fmt`) writes exactly those, whatever their names (a
+/// name that is not UTF-8, or has a `\`, is shown changed in the project's paths).
+pub struct Loaded {
+    pub project: Project,
+    pub origins: Vec<PathBuf>,
+}
+
+pub fn load(root: &Path, naming: Naming) -> Result<Loaded, String> {
     let meta = fs::metadata(root).map_err(|e| format!("cannot read `{}`: {e}", root.display()))?;
     let mut paths = Vec::new();
     if meta.is_file() {
@@ -16,14 +44,47 @@ pub fn project(root: &Path) -> Result<Project, String> {
     } else {
         walk(root, &mut paths).map_err(|e| format!("cannot read `{}`: {e}", root.display()))?;
     }
-    paths.sort();
+    let folder = match naming {
+        Naming::AsGiven => None,
+        Naming::FromFolder => {
+            let canonical = fs::canonicalize(root).map_err(|e| format!("cannot read `{}`: {e}", root.display()))?;
+            let name = if meta.is_file() { None } else { canonical.file_name().map(|n| n.to_string_lossy().into_owned()) };
+            Some(name.unwrap_or_default())
+        }
+    };
+    let mut files: Vec<(String, String, PathBuf)> = paths
+        .into_iter()
+        .map(|p| {
+            let shown = display(&p);
+            let path = match &folder {
+                None => shown.clone(),
+                Some(folder) => {
+                    let rel = if meta.is_file() {
+                        p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+                    } else {
+                        p.strip_prefix(root).map(|r| r.to_string_lossy().replace('\\', "/")).unwrap_or_else(|_| shown.clone())
+                    };
+                    if folder.is_empty() {
+                        rel
+                    } else {
+                        format!("{folder}/{rel}")
+                    }
+                }
+            };
+            (path.replace('\\', "/"), shown, p)
+        })
+        .collect();
+    // Sorted as the project sorts its files, so file `i` was read from `origins[i]`.
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut project = Project::new();
-    for p in paths {
+    let mut origins = Vec::with_capacity(files.len());
+    for (path, shown, p) in files {
         let bytes = fs::read(&p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
-        project.add(display(&p), &bytes);
+        let id = project.add(path, &bytes);
+        project.files[id.0 as usize].display = shown;
+        origins.push(p);
     }
-    project.sort();
-    Ok(project)
+    Ok(Loaded { project, origins })
 }
 
 fn display(p: &Path) -> String {

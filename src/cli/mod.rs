@@ -367,22 +367,26 @@ fn explain(code: Option<&str>, list: bool) -> i32 {
 fn stamp(paths: &[PathBuf]) -> i32 {
     let mut total = 0;
     for path in paths {
-        let project = match load::project(path) {
-            Ok(p) => p,
+        let loaded = match load::load(path, load::Naming::AsGiven) {
+            Ok(l) => l,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", render::escape(&e, true));
                 return USAGE;
             }
         };
+        let project = &loaded.project;
         for f in project.files.iter().filter(|f| f.kind == crate::source::FileKind::Intent) {
-            let (text, changed) = crate::syntax::stamp::stamp_file(&project, f.id);
+            let (text, changed) = crate::syntax::stamp::stamp_file(project, f.id);
             if changed > 0 {
-                // The path shown is the path read (see load::display), so it can be written back.
-                if let Err(e) = load::write_atomically(std::path::Path::new(&f.path), text.as_bytes()) {
-                    eprintln!("error: cannot write `{}`: {e}", f.path);
+                // Written back to the file it was read from: the path shown may differ (a name
+                // that is not UTF-8 or holds a `\`), and must never name another file.
+                let origin = &loaded.origins[f.id.0 as usize];
+                let shown = render::escape(&f.display, true);
+                if let Err(e) = load::write_atomically(origin, text.as_bytes()) {
+                    eprintln!("error: cannot write `{shown}`: {e}");
                     return USAGE;
                 }
-                eprintln!("stamped {changed} Welsh text{} in {}", if changed == 1 { "" } else { "s" }, f.path);
+                eprintln!("stamped {changed} Welsh text{} in {shown}", if changed == 1 { "" } else { "s" });
                 total += changed;
             }
         }

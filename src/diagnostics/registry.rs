@@ -81,6 +81,7 @@ codes! {
     E0305 "target-out-of-range" "A target value is outside what its measure allows";
     E0306 "malformed-targets" "A targets file is not a valid targets file";
     E0307 "targets-not-found" "An establishment's targets file is not in the project";
+    W0308 "vacuous-target" "A target that every value meets, or that none can";
     // Bands.
     E0401 "band-overlap" "Two bands share values";
     E0402 "band-gap" "Values of the attribute fall in no band";
@@ -104,6 +105,7 @@ codes! {
     E0702 "eval-unknown-attribute" "An offender is described by an attribute the bundle does not have";
     E0703 "eval-out-of-range" "An offender's value is outside the attribute's range";
     E0704 "bundle-version" "The bundle's format version is not one this reader understands";
+    E0705 "bundle-integrity" "The bundle is incomplete, was changed after it was built, or cannot be read";
     // Jurisdiction, setting and sector.
     E0801 "partner-jurisdiction" "A partner does not work in a nation the intention applies to";
     E0802 "setting-mismatch" "A requirement measures an intention of another setting";

@@ -149,7 +149,7 @@ impl<'p> Excerpt<'p> {
                 text.push('\n');
             }
         }
-        Excerpt { file, name: escape(&file.path, true), text, first_line: first, map }
+        Excerpt { file, name: escape(&file.display, true), text, first_line: first, map }
     }
 
     /// Where a file offset is in the excerpt.
@@ -355,7 +355,7 @@ fn human(project: &Project, diagnostics: &[Diagnostic], color: bool) -> String {
 fn short(project: &Project, diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
-        let loc = project.location(d.primary.span);
+        let loc = project.display_location(d.primary.span);
         out.push_str(&format!(
             "{}:{}:{}: {}[{}]: {}\n",
             escape(&loc.path, true),
@@ -372,7 +372,7 @@ fn short(project: &Project, diagnostics: &[Diagnostic]) -> String {
 // ------------------------------------------------------------------ JSON
 
 fn position(project: &Project, span: Span) -> Value {
-    let start = project.location(span);
+    let start = project.display_location(span);
     let (end_line, end_column) = project.file(span.file).line_col(span.end);
     json!({
         "path": start.path,
@@ -501,7 +501,7 @@ fn github(project: &Project, diagnostics: &[Diagnostic]) -> String {
     }
     let mut out = String::new();
     for d in diagnostics {
-        let start = project.location(d.primary.span);
+        let start = project.display_location(d.primary.span);
         let (end_line, end_column) = project.file(d.primary.span.file).line_col(d.primary.span.end);
         let mut message = d.message.clone();
         if let Some(h) = &d.help {

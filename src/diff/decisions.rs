@@ -19,10 +19,13 @@
 //!    range or set of values per attribute, the others free.
 //!
 //! Nothing is sampled: a region is exactly the offenders whose decision changes that way.
-//! Past [`MAX_COMBINATIONS`] pieces for one service the answer is "unknown", said so.
+//! Past [`MAX_COMBINATIONS`] pieces for one service (counted before any is evaluated) the
+//! answer is "unknown", said so.
 
 use super::{Constraint, Decision, Region, ServiceDecisions, Sessions, Verdict};
-use crate::check::logic::{self, Axis, Cell, Cond, Domain, Domains, Offender, Val, MAX_COMBINATIONS};
+#[cfg(doc)]
+use crate::check::logic::MAX_COMBINATIONS;
+use crate::check::logic::{self, Axis, Cell, Cond, Domain, Domains, Offender, Val};
 use crate::model::{Policy, Rule};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -47,7 +50,8 @@ fn decides(r: &Rule) -> bool {
 /// Everything that decides a service's decisions in one version, as comparable text: the
 /// rules about it and its classes, the classes, their session counts, and which guidance
 /// overrides which. Equal fingerprints, equal decisions for every offender.
-fn fingerprint(p: &Policy, rules: &[&Rule], lineage: &[String]) -> String {
+fn fingerprint(side: &Side) -> String {
+    let (p, rules, lineage) = (side.policy, &side.rules, &side.lineage);
     let mut parts: Vec<String> =
         rules.iter().map(|r| format!("{}|{}|{:?}|{:?}|{:?}|{:?}", r.targeting, r.verb, r.service, r.sessions, r.condition, r.id)).collect();
     parts.sort();
@@ -90,21 +94,20 @@ fn merged_domains(old: &Domains, new: &Domains) -> Domains {
 }
 
 /// What one version decides about `service` for one offender.
-fn verdict(p: &Policy, rules: &[&Rule], service: &str, offender: &Offender) -> Verdict {
-    let lineage = lineage(p, service);
+fn verdict(side: &Side, service: &str, offender: &Offender) -> Verdict {
     let mut decisions = Vec::new();
     let mut inherited = Vec::new();
-    for applied in p.decide_among(rules.iter().copied(), offender) {
+    for applied in side.policy.decide_among(side.rules.iter().copied(), offender) {
         if applied.superseded_by.is_some() {
             continue;
         }
-        let Some(r) = rules.iter().find(|r| r.id == applied.rule) else { continue };
+        let Some(r) = side.rules.iter().find(|r| r.id == applied.rule) else { continue };
         let Some(about) = r.service.as_deref() else { continue };
         let sessions = r.sessions.map(|(min, max)| Sessions { min, max });
         let d = Decision { verb: r.verb.clone(), service: about.to_string(), sessions, rule: r.id.clone() };
         if about == service {
             decisions.push(d);
-        } else if lineage.iter().any(|x| x == about) {
+        } else if side.lineage.iter().any(|x| x == about) {
             inherited.push(d);
         }
     }
@@ -131,62 +134,64 @@ struct Search<'a> {
     conds: Vec<(&'a Cond, Vec<usize>)>,
     domains: &'a Domains,
     pieces: usize,
+    max_pieces: usize,
     /// Changed pieces, by (before, now).
     changed: BTreeMap<(Verdict, Verdict), Vec<Boxed>>,
 }
 
 struct Side<'a> {
     policy: &'a Policy,
+    /// The rules about the service and the classes it is within in either version.
     rules: Vec<&'a Rule>,
+    /// The service and its classes in this version.
+    lineage: Vec<String>,
 }
 
 impl Search<'_> {
-    /// Splits on the first axis some undecided rule still tests; at a leaf, compares.
-    fn split(&mut self, fixed: &mut Vec<Option<usize>>, old: &Side, new: &Side, service: &str) -> Result<(), ()> {
-        let partial: Offender =
-            self.axes.iter().zip(fixed.iter()).filter_map(|(a, i)| Some((a.attribute.clone(), a.cells[(*i)?].representative()))).collect();
+    /// Splits on the first axis some undecided rule still tests; at a leaf, compares (or,
+    /// when `sides` is `None`, only counts: the count is taken first, so a service past the
+    /// cap costs no evaluation). `partial` holds the fixed attributes' representatives.
+    fn split(
+        &mut self,
+        fixed: &mut Vec<Option<usize>>,
+        partial: &mut Offender,
+        sides: Option<(&Side, &Side)>,
+        service: &str,
+    ) -> Result<(), ()> {
         let next = self
             .conds
             .iter()
-            .filter(|(c, _)| c.eval_partial(self.domains, &partial).is_none())
+            .filter(|(c, _)| c.eval_partial(self.domains, partial).is_none())
             .flat_map(|(_, axes)| axes.iter().copied())
             .filter(|k| fixed[*k].is_none())
             .min();
-        match next {
-            Some(k) => {
-                for i in 0..self.axes[k].cells.len() {
-                    fixed[k] = Some(i);
-                    self.split(fixed, old, new, service)?;
-                }
-                fixed[k] = None;
-                Ok(())
+        if let Some(k) = next {
+            let axis = &self.axes[k];
+            for i in 0..axis.cells.len() {
+                fixed[k] = Some(i);
+                partial.insert(axis.attribute.clone(), axis.cells[i].representative());
+                self.split(fixed, partial, sides, service)?;
             }
-            None => {
-                self.pieces += 1;
-                if self.pieces > MAX_COMBINATIONS {
-                    return Err(());
-                }
-                // Every rule is decided here: any completion stands for the whole piece.
-                let offender: Offender = self
-                    .axes
-                    .iter()
-                    .zip(fixed.iter())
-                    .map(|(a, i)| (a.attribute.clone(), a.cells[i.unwrap_or(0)].representative()))
-                    .collect();
-                let before = verdict(old.policy, &old.rules, service, &offender);
-                let now = verdict(new.policy, &new.rules, service, &offender);
-                if substance(&before) != substance(&now) {
-                    let boxed: Boxed = self
-                        .axes
-                        .iter()
-                        .zip(fixed.iter())
-                        .map(|(a, i)| i.map_or_else(|| (0..a.cells.len()).collect(), |i| vec![i]))
-                        .collect();
-                    self.changed.entry((before, now)).or_default().push(boxed);
-                }
-                Ok(())
-            }
+            fixed[k] = None;
+            partial.remove(&axis.attribute);
+            return Ok(());
         }
+        self.pieces += 1;
+        if self.pieces > self.max_pieces {
+            return Err(());
+        }
+        let Some((old, new)) = sides else { return Ok(()) };
+        // Every rule is decided here: any completion stands for the whole piece.
+        let offender: Offender =
+            self.axes.iter().zip(fixed.iter()).map(|(a, i)| (a.attribute.clone(), a.cells[i.unwrap_or(0)].representative())).collect();
+        let before = verdict(old, service, &offender);
+        let now = verdict(new, service, &offender);
+        if substance(&before) != substance(&now) {
+            let boxed: Boxed =
+                self.axes.iter().zip(fixed.iter()).map(|(a, i)| i.map_or_else(|| (0..a.cells.len()).collect(), |i| vec![i])).collect();
+            self.changed.entry((before, now)).or_default().push(boxed);
+        }
+        Ok(())
     }
 }
 
@@ -271,29 +276,32 @@ fn axis_rank(d: Option<&Domain>) -> u8 {
 }
 
 /// For one service: its regions, or why they could not be worked out.
-fn service_regions(old: &Policy, new: &Policy, service: &str, domains: &Domains) -> Option<Result<Vec<Region>, String>> {
+fn service_regions(old: &Policy, new: &Policy, service: &str, domains: &Domains, max_pieces: usize) -> Option<Result<Vec<Region>, String>> {
     let mut classes: Vec<String> = lineage(old, service);
     classes.extend(lineage(new, service));
     fn about<'p>(p: &'p Policy, classes: &[String]) -> Vec<&'p Rule> {
         p.rules.iter().filter(|r| decides(r) && r.service.as_ref().is_some_and(|s| classes.contains(s))).collect()
     }
     let (old_rules, new_rules) = (about(old, &classes), about(new, &classes));
-    if fingerprint(old, &old_rules, &lineage(old, service)) == fingerprint(new, &new_rules, &lineage(new, service)) {
+    let old_side = Side { policy: old, rules: old_rules, lineage: lineage(old, service) };
+    let new_side = Side { policy: new, rules: new_rules, lineage: lineage(new, service) };
+    if fingerprint(&old_side) == fingerprint(&new_side) {
         return None;
     }
-    let conds: Vec<&Cond> = old_rules.iter().chain(&new_rules).map(|r| &r.condition).collect();
+    let conds: Vec<&Cond> = old_side.rules.iter().chain(&new_side.rules).map(|r| &r.condition).collect();
     let Some(mut axes) = logic::axes(&conds, domains) else {
         return Some(Err("a rule tests an attribute with no values".into()));
     };
     axes.sort_by_key(|a| (axis_rank(domains.get(&a.attribute)), a.attribute.clone()));
     let position: BTreeMap<&str, usize> = axes.iter().enumerate().map(|(i, a)| (a.attribute.as_str(), i)).collect();
     let tested = conds.iter().map(|c| (*c, c.attribute_set().iter().filter_map(|a| position.get(a.as_str()).copied()).collect())).collect();
-    let mut search = Search { axes: &axes, conds: tested, domains, pieces: 0, changed: BTreeMap::new() };
-    let (old_side, new_side) = (Side { policy: old, rules: old_rules }, Side { policy: new, rules: new_rules });
+    let mut search = Search { axes: &axes, conds: tested, domains, pieces: 0, max_pieces, changed: BTreeMap::new() };
     let mut fixed = vec![None; axes.len()];
-    if search.split(&mut fixed, &old_side, &new_side, service).is_err() {
+    let counted = search.split(&mut fixed, &mut Offender::new(), None, service);
+    search.pieces = 0;
+    if counted.is_err() || search.split(&mut fixed, &mut Offender::new(), Some((&old_side, &new_side)), service).is_err() {
         return Some(Err(format!(
-            "the rules about it and its classes distinguish more than {MAX_COMBINATIONS} groups of offenders, too many to compare one by one"
+            "the rules about it and its classes distinguish more than {max_pieces} groups of offenders, too many to compare one by one"
         )));
     }
     let ordered: Vec<bool> = axes.iter().map(|a| matches!(domains.get(&a.attribute), Some(Domain::Number { .. }))).collect();
@@ -309,7 +317,7 @@ fn service_regions(old: &Policy, new: &Policy, service: &str, domains: &Domains)
 
 /// Every service whose decisions change for some offenders, in the new catalogue's order
 /// (then services only the old version has).
-pub fn decisions(old: &Policy, new: &Policy) -> Vec<ServiceDecisions> {
+pub fn decisions(old: &Policy, new: &Policy, max_pieces: usize) -> Vec<ServiceDecisions> {
     let domains = merged_domains(&old.domains, &new.domains);
     let mut services: Vec<&str> = Vec::new();
     for s in new.services.iter().chain(&old.services).map(|s| s.id.as_str()) {
@@ -324,7 +332,7 @@ pub fn decisions(old: &Policy, new: &Policy) -> Vec<ServiceDecisions> {
             continue;
         }
         let name = new.services.iter().chain(&old.services).find(|x| x.id == s).map(|x| x.name.en.clone()).unwrap_or_default();
-        match service_regions(old, new, s, &domains) {
+        match service_regions(old, new, s, &domains, max_pieces) {
             None => {}
             Some(Ok(regions)) if regions.is_empty() => {}
             Some(Ok(regions)) => out.push(ServiceDecisions { service: s.to_string(), name, regions, unknown: None }),

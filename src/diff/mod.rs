@@ -266,8 +266,13 @@ impl Diff {
 
 /// Compares two checked versions of a policy.
 pub fn diff(old: &Policy, new: &Policy, old_label: &str, new_label: &str) -> Diff {
+    diff_within(old, new, old_label, new_label, crate::check::logic::MAX_COMBINATIONS)
+}
+
+/// [`diff`], giving up on a service's regions past `max_groups` groups of offenders.
+pub fn diff_within(old: &Policy, new: &Policy, old_label: &str, new_label: &str, max_groups: usize) -> Diff {
     let changes = entities::changes(old, new);
-    let decisions = decisions::decisions(old, new);
+    let decisions = decisions::decisions(old, new, max_groups);
     let count = |k: ChangeKind| changes.iter().filter(|c| c.change == k).count();
     let summary = Summary {
         added: count(ChangeKind::Added),

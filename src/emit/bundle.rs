@@ -182,7 +182,14 @@ pub fn condition(c: &crate::check::logic::Cond) -> fmt::Condition {
         Cond::Not(c) => fmt::Condition::Not(Box::new(condition(c))),
         Cond::Compare { attribute, op, value: v } => fmt::Condition::Compare {
             attribute: attribute.clone(),
-            op: serde_json::to_value(op).ok().and_then(|o| o.as_str().map(str::to_string)).unwrap_or_default(),
+            op: match op {
+                crate::check::logic::Op::Eq => fmt::Op::Eq,
+                crate::check::logic::Op::Ne => fmt::Op::Ne,
+                crate::check::logic::Op::Lt => fmt::Op::Lt,
+                crate::check::logic::Op::Le => fmt::Op::Le,
+                crate::check::logic::Op::Gt => fmt::Op::Gt,
+                crate::check::logic::Op::Ge => fmt::Op::Ge,
+            },
             value: value(v),
         },
         Cond::OneOf { attribute, values } => {

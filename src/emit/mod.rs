@@ -50,8 +50,7 @@ impl Templates {
         // One escaping for everything on a page: the prose renderer's (see html.rs), which
         // leaves `/` alone so links read as written.
         tera.set_escape_fn(html::escape);
-        let strings: BTreeMap<String, BTreeMap<String, String>> =
-            serde_yaml::from_str(STRINGS).map_err(|e| format!("templates/strings.yaml: {e}"))?;
+        let strings = interface_strings(STRINGS).map_err(|e| format!("templates/strings.yaml: {e}"))?;
         Ok(Templates { tera, strings })
     }
 
@@ -102,5 +101,25 @@ pub fn build(policy: &Policy, meta: &bundle::Meta) -> Result<Output, String> {
     }
     out.add("index.html", sla::home(policy, &templates)?);
     bundle::write(policy, meta, &mut out)?;
+    Ok(out)
+}
+
+/// `templates/strings.yaml`: for each language, a map of string names to texts.
+fn interface_strings(text: &str) -> Result<BTreeMap<String, BTreeMap<String, String>>, String> {
+    use saphyr::{LoadableYamlNode, Yaml};
+    let docs = Yaml::load_from_str(text).map_err(|e| e.to_string())?;
+    let top = docs.first().and_then(Yaml::as_mapping).ok_or("it is not a map of languages")?;
+    let mut out = BTreeMap::new();
+    for (lang, strings) in top {
+        let lang = lang.as_str().ok_or("a language is not a name")?;
+        let strings = strings.as_mapping().ok_or_else(|| format!("`{lang}` is not a map of strings"))?;
+        let mut m = BTreeMap::new();
+        for (k, v) in strings {
+            let k = k.as_str().ok_or_else(|| format!("a key of `{lang}` is not a name"))?;
+            let v = v.as_str().ok_or_else(|| format!("`{lang}.{k}` is not text (quote it)"))?;
+            m.insert(k.to_string(), v.to_string());
+        }
+        out.insert(lang.to_string(), m);
+    }
     Ok(out)
 }

@@ -10,9 +10,9 @@
 //! - blank lines: one between top-level declarations, at most one anywhere, none just
 //!   inside a block's braces; `;` that separates nothing is dropped;
 //! - `"""` texts are re-indented to their line, without changing their value;
-//! - a bilingual block written on one line that runs past [`WIDTH`] is broken before each
-//!   language after the first (the only place the formatter adds a line break; it never
-//!   joins the lines an author broke).
+//! - a field's bilingual block written on one line (`title { en "…" cy "…" }`) that runs
+//!   past [`WIDTH`] is broken before each language after the first (the only place the
+//!   formatter adds a line break; it never joins the lines an author broke).
 
 use super::lex::{self, Kind, Tok};
 use crate::syntax::text;
@@ -373,33 +373,29 @@ fn align_comments(lines: Vec<(String, Option<usize>)>) -> String {
     out
 }
 
-/// The first bilingual block that opens and closes on this line and holds two languages or
-/// more: the indices of its second and later language tags.
+/// The bilingual block that is the value of the line's first field (`title { en … cy … }`),
+/// when it opens and closes on this line and holds two languages or more: the indices of its
+/// second and later language tags. Blocks further into a line (a one-line declaration) are
+/// left alone: their Welsh would hang far to the right.
 fn bilingual_breaks(line: &[Tok], opens: &[bool]) -> Option<Vec<usize>> {
-    let mut k = 0;
-    while k < line.len() {
-        if line[k].is(Kind::Open(b'{')) && !opens[k] {
-            let mut n = k + 1;
-            let mut tags = Vec::new();
-            loop {
-                while line.get(n).is_some_and(|t| t.is(Kind::Semi)) {
-                    n += 1;
-                }
-                match (line.get(n), line.get(n + 1)) {
-                    (Some(tag), Some(s)) if tag.is(Kind::Word) && is_lang_tag(tag.text) && matches!(s.kind, Kind::Str | Kind::Triple) => {
-                        tags.push(n);
-                        n += 2;
-                    }
-                    _ => break,
-                }
-            }
-            if tags.len() >= 2 && line.get(n).is_some_and(|t| t.is(Kind::Close(b'}'))) {
-                return Some(tags[1..].to_vec());
-            }
-        }
-        k += 1;
+    if !(line.len() > 2 && line[0].is(Kind::Word) && line[1].is(Kind::Open(b'{')) && !opens[1]) {
+        return None;
     }
-    None
+    let mut n = 2;
+    let mut tags = Vec::new();
+    loop {
+        while line.get(n).is_some_and(|t| t.is(Kind::Semi)) {
+            n += 1;
+        }
+        match (line.get(n), line.get(n + 1)) {
+            (Some(tag), Some(s)) if tag.is(Kind::Word) && is_lang_tag(tag.text) && matches!(s.kind, Kind::Str | Kind::Triple) => {
+                tags.push(n);
+                n += 2;
+            }
+            _ => break,
+        }
+    }
+    (tags.len() >= 2 && line.get(n).is_some_and(|t| t.is(Kind::Close(b'}')))).then(|| tags[1..].to_vec())
 }
 
 /// A `"""` text re-indented to `indent`, with the same value: its lines keep their

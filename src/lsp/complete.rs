@@ -18,6 +18,8 @@ use lsp_types::{self as lsp};
 #[derive(Debug, Clone)]
 struct Frame {
     head: Vec<String>,
+    /// The first word of each entry of the block before the cursor.
+    given: Vec<String>,
 }
 
 /// What the text before the cursor says.
@@ -102,7 +104,11 @@ fn context(text: &str) -> Context {
             flush(&mut word, &mut cx.words);
             match c {
                 '{' => {
-                    cx.frames.push(Frame { head: std::mem::take(&mut cx.words) });
+                    let head = std::mem::take(&mut cx.words);
+                    if let (Some(parent), Some(first)) = (cx.frames.last_mut(), head.first()) {
+                        parent.given.push(first.clone());
+                    }
+                    cx.frames.push(Frame { head, given: Vec::new() });
                 }
                 '}' => {
                     cx.frames.pop();
@@ -111,6 +117,9 @@ fn context(text: &str) -> Context {
                 '\n' | ';' => {
                     // A list may go on after a comma at the end of a line.
                     if c == ';' || cx.words.last().is_none_or(|w| w != ",") {
+                        if let (Some(frame), Some(first)) = (cx.frames.last_mut(), cx.words.first()) {
+                            frame.given.push(first.clone());
+                        }
                         cx.words.clear();
                     }
                 }
@@ -131,6 +140,55 @@ fn context(text: &str) -> Context {
     }
     cx.partial = word;
     cx
+}
+
+/// The first word of each entry after the cursor in the block the cursor is in (up to the
+/// `}` that closes it), so fields already given below are not offered again.
+fn given_after(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut line_start = true;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("//") {
+            rest = &rest[rest.find('\n').unwrap_or(rest.len())..];
+            continue;
+        }
+        if rest.starts_with("\"\"\"") {
+            rest = rest[3..].find("\"\"\"").map_or("", |n| &rest[3 + n + 3..]);
+            line_start = false;
+            continue;
+        }
+        if c == '"' {
+            let end = rest[1..].find(['"', '\n']).map_or(rest.len(), |n| n + 2).min(rest.len());
+            rest = &rest[end..];
+            line_start = false;
+            continue;
+        }
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth < 0 {
+                    break;
+                }
+            }
+            '\n' | ';' => line_start = true,
+            _ if is_word(c) && line_start => {
+                let word: String = rest.chars().take_while(|c| is_word(*c)).collect();
+                if depth == 0 {
+                    out.push(word.clone());
+                }
+                line_start = false;
+                rest = &rest[word.len()..];
+                continue;
+            }
+            ' ' | '\t' | '\r' => {}
+            _ => line_start = false,
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 #[derive(Debug, PartialEq)]
@@ -259,15 +317,19 @@ fn condition_items(a: &Analysis, words: &[String]) -> Vec<Item> {
     }
 }
 
-fn items(a: &Analysis, file: crate::source::FileId, off: usize, cx: &Context) -> Vec<Item> {
+fn items(a: &Analysis, file: crate::source::FileId, off: usize, cx: &Context, after: &str) -> Vec<Item> {
     let (place, _) = place(&cx.frames);
     let words: Vec<&str> = cx.words.iter().map(String::as_str).collect();
     match (&place, words.as_slice()) {
         (Place::TopLevel, []) => keyword_items(DECLARATION_KINDS, "declaration"),
         (Place::Text, []) => keyword_items(&["en", "cy"], "language"),
         (Place::Block(kind), []) => {
+            // Each field is given once: offer only those not yet in the block.
+            let mut given: Vec<String> = cx.frames.last().map(|f| f.given.clone()).unwrap_or_default();
+            given.extend(given_after(after));
             let mut out: Vec<Item> = schema::fields(kind)
                 .into_iter()
+                .filter(|(f, _)| !given.iter().any(|g| g == f))
                 .map(|(f, _)| Item { label: f.to_string(), kind: lsp::CompletionItemKind::FIELD, detail: Some(format!("field of {kind}")) })
                 .collect();
             match kind.as_str() {
@@ -311,7 +373,7 @@ pub fn completion(server: &mut Server, p: lsp::CompletionParams) -> Result<Optio
         return Ok(None);
     }
     let replace = range(a, crate::source::Span::new(file, off - cx.partial.len(), off));
-    let items = items(a, file, off, &cx);
+    let items = items(a, file, off, &cx, &text[off..]);
     let list: Vec<lsp::CompletionItem> = items
         .into_iter()
         .filter(|i| i.label.to_lowercase().starts_with(&cx.partial.to_lowercase()) || cx.partial.is_empty())
@@ -347,5 +409,9 @@ mod tests {
         assert_eq!(place(&cx.frames).0, Place::Text);
         let cx = context("intention 1 {\n  partners noms,\n    ");
         assert_eq!(cx.words, ["partners", "noms", ","]);
+        let cx = context("intention 1 {\n  title { en \"a\" }\n  under 1; theme t\n  ");
+        assert_eq!(cx.frames.last().unwrap().given, ["title", "under", "theme"]);
+        let after = "\n  text { en \"}\" }\n  // setting\n  summary \"\"\"\n}\n\"\"\"\n}\nintention 2 {\n  expects x\n}";
+        assert_eq!(given_after(after), ["text", "summary"]);
     }
 }

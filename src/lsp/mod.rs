@@ -108,6 +108,9 @@ pub(crate) struct Server<'c> {
     /// publication even when their diagnostics are the same.
     touched: HashSet<String>,
     watch_files: bool,
+    /// The project root of each folder that held an open file, found once: a save or a change
+    /// on disk forgets them (a `document` may have been added or moved).
+    roots: HashMap<PathBuf, PathBuf>,
 }
 
 impl<'c> Server<'c> {
@@ -135,6 +138,7 @@ impl<'c> Server<'c> {
             shut_down: false,
             touched: HashSet::new(),
             watch_files,
+            roots: HashMap::new(),
         }
     }
 
@@ -185,7 +189,7 @@ impl<'c> Server<'c> {
     }
 
     fn log(&self, message: &str) {
-        let params = lsp::LogMessageParams { typ: lsp::MessageType::ERROR, message: format!("intentc: {message}") };
+        let params = lsp::LogMessageParams { typ: lsp::MessageType::WARNING, message: format!("intentc: {message}") };
         self.send(Notification::new(lsp::notification::LogMessage::METHOD.into(), params).into());
     }
 
@@ -259,6 +263,10 @@ impl<'c> Server<'c> {
                 let Ok(p) = n.extract::<lsp::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD) else { return };
                 let Some(path) = url_to_path(&p.text_document.uri) else { return };
                 let key = path_key(&path);
+                // Only policy files: a project is not opened for any other file the client sends.
+                if !workspace::is_source(&key) {
+                    return;
+                }
                 self.urls.insert(key.clone(), p.text_document.uri);
                 self.docs.insert(key.clone(), Doc { text: p.text_document.text, version: p.text_document.version });
                 let i = self.project_index(&path);
@@ -283,6 +291,7 @@ impl<'c> Server<'c> {
                 let Ok(p) = n.extract::<lsp::DidSaveTextDocumentParams>(DidSaveTextDocument::METHOD) else { return };
                 let Some(path) = url_to_path(&p.text_document.uri) else { return };
                 let key = path_key(&path);
+                self.roots.clear();
                 // Other files may have changed on disk too (a formatter, a checkout).
                 for project in self.projects.iter_mut().filter(|pr| pr.contains(&path)) {
                     project.rescan();
@@ -301,6 +310,7 @@ impl<'c> Server<'c> {
             }
             DidChangeWatchedFiles::METHOD => {
                 let Ok(p) = n.extract::<lsp::DidChangeWatchedFilesParams>(DidChangeWatchedFiles::METHOD) else { return };
+                self.roots.clear();
                 for change in p.changes {
                     let Some(path) = url_to_path(&change.uri) else { continue };
                     let key = path_key(&path);
@@ -315,11 +325,28 @@ impl<'c> Server<'c> {
 
     /// The project a file belongs to, opened if it is not yet.
     fn project_index(&mut self, path: &Path) -> usize {
-        let root = workspace::find_root(path, &self.folders, &self.docs);
+        let dir = path.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let root = match self.roots.get(&dir) {
+            Some(r) => r.clone(),
+            None => {
+                let r = workspace::find_root(path, &self.folders, &self.docs);
+                self.roots.insert(dir, r.clone());
+                r
+            }
+        };
         if let Some(i) = self.projects.iter().position(|p| p.root == root) {
             return i;
         }
-        self.projects.push(ProjectState::new(root));
+        let project = ProjectState::new(root);
+        if !project.complete {
+            self.log(&format!(
+                "`{}` holds more than {} policy files or {} entries: only the first were read. Open a folder that holds one project's `document`.",
+                project.root.display(),
+                workspace::MAX_FILES,
+                workspace::MAX_ENTRIES
+            ));
+        }
+        self.projects.push(project);
         self.projects.len() - 1
     }
 
@@ -390,7 +417,8 @@ impl<'c> Server<'c> {
                 notes.push((path, diags));
             }
         }
-        notes.sort_by(|a, b| a.0.cmp(&b.0));
+        // The edited files first: the author is looking at them.
+        notes.sort_by(|a, b| (!self.touched.contains(&a.0), &a.0).cmp(&(!self.touched.contains(&b.0), &b.0)));
         for (path, diags) in notes {
             let Some(uri) = self.url_of(&path) else { continue };
             let version = self.docs.get(&path).map(|d| d.version);

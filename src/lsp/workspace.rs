@@ -15,9 +15,10 @@ use std::path::{Path, PathBuf};
 /// Folders never read as part of a project: build outputs and dependencies, which can hold
 /// thousands of files and no policy.
 const SKIPPED: &[&str] = &["target", "node_modules", "dist"];
-/// A guard against opening a file under a huge folder (a home directory): past this many
-/// files, the rest are not read.
+/// Guards against opening a file under a huge folder (a home directory): past this many
+/// policy files, or this many entries looked at, the rest are not read (and the editor is told).
 pub const MAX_FILES: usize = 20_000;
+pub const MAX_ENTRIES: usize = 200_000;
 
 /// An open document: the editor's text, which wins over the file on disk.
 #[derive(Debug, Clone)]
@@ -72,6 +73,8 @@ pub struct ProjectState {
     pub analysis: Option<Analysis>,
     /// Set when a text changed since the last analysis.
     pub dirty: bool,
+    /// False when the folder was too large to read whole.
+    pub complete: bool,
     /// The paths whose diagnostics were last published, and what was published.
     pub published: HashMap<String, Vec<lsp_types::Diagnostic>>,
 }
@@ -85,6 +88,7 @@ impl ProjectState {
             termbase: 0,
             analysis: None,
             dirty: true,
+            complete: true,
             published: HashMap::new(),
         };
         p.rescan();
@@ -94,7 +98,7 @@ impl ProjectState {
     /// Reads the project's files from disk again.
     pub fn rescan(&mut self) {
         let mut paths = Vec::new();
-        walk(&self.root, &mut paths);
+        self.complete = walk(&self.root, &mut paths, &mut 0);
         self.disk = paths.into_iter().filter_map(|p| Some((path_key(&p), std::fs::read(&p).ok()?))).collect();
         self.dirty = true;
     }
@@ -209,6 +213,7 @@ fn termbase_digest(symbols: &resolve::Symbols) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for d in symbols.all(Kind::Term) {
         if let Body::Term(t) = &d.body {
+            // The span too: the termbase diagnostics point at the term.
             d.id.hash(&mut h);
             for f in t.en.iter().chain(&t.cy) {
                 f.node.hash(&mut h);
@@ -223,13 +228,15 @@ pub fn is_source(path: &str) -> bool {
     path.ends_with(".intent") || path.ends_with(".yaml") || path.ends_with(".yml")
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+/// Collects the project's files; false if a limit stopped it (so the project is incomplete).
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut usize) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else { return true };
     let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
-        if out.len() >= MAX_FILES {
-            return;
+        *seen += 1;
+        if out.len() >= MAX_FILES || *seen >= MAX_ENTRIES {
+            return false;
         }
         let name = e.file_name();
         let name = name.to_string_lossy();
@@ -238,11 +245,14 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         }
         let Ok(ft) = e.file_type() else { continue };
         if ft.is_dir() && !SKIPPED.contains(&name.as_ref()) {
-            walk(&e.path(), out);
+            if !walk(&e.path(), out, seen) {
+                return false;
+            }
         } else if ft.is_file() && is_source(&name) {
             out.push(e.path());
         }
     }
+    true
 }
 
 /// The project a file belongs to: the nearest folder above it that holds the `document`
@@ -273,4 +283,84 @@ fn holds_document(dir: &Path, docs: &HashMap<String, Doc>) -> bool {
         };
         text.lines().any(|l| l.trim_start().strip_prefix("document").is_some_and(|rest| rest.starts_with([' ', '\t'])))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Severity;
+
+    fn summary(ds: &[Diagnostic], p: &Project) -> Vec<String> {
+        ds.iter()
+            .map(|d| {
+                let labels: Vec<String> = d.secondary.iter().map(|l| format!("{}@{:?}", l.message, p.location(l.span))).collect();
+                format!(
+                    "{} {:?} {} {} {:?} {labels:?}",
+                    d.code.id,
+                    p.location(d.primary.span),
+                    d.message,
+                    d.severity == Severity::Error,
+                    d.help
+                )
+            })
+            .collect()
+    }
+
+    /// After every edit, the incremental analysis says exactly what `intentc check` says of
+    /// the same texts.
+    #[test]
+    fn incremental_analysis_matches_a_full_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("intentions");
+        copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("intentions"), &root);
+        let policy = Policy { strict_welsh: true, deny_warnings: false };
+        let mut state = ProjectState::new(root.clone());
+        let mut docs: HashMap<String, Doc> = HashMap::new();
+        let key = |rel: &str| path_key(&root.join(rel));
+        let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap();
+        let integration = read("annex-a/2-integration.intent");
+        let terms = read("termbase.intent");
+        let likelihood = read("annex-a/4a-targeting/2-likelihood-of-reconviction.intent");
+        let bands = read("annex-a/4a-targeting/7-reconviction-bands.intent");
+        let edits: Vec<(&str, String)> = vec![
+            ("annex-a/2-integration.intent", integration.replacen("NOMS expects providers", "NOMS expects all providers", 1)),
+            ("annex-a/2-integration.intent", integration.replacen("measured_by CU016", "measured_by CU0016", 1)),
+            ("termbase.intent", terms.replacen("cy \"bwriad comisiynu\", \"bwriadau comisiynu\"", "cy \"cynllun\"", 1)),
+            // The same terms, a line lower: the termbase diagnostics point at the new places.
+            (
+                "termbase.intent",
+                format!("// a new first line\n{}", terms.replacen("cy \"bwriad comisiynu\", \"bwriadau comisiynu\"", "cy \"cynllun\"", 1)),
+            ),
+            // The targeting the prose links to changes its id, then comes back.
+            ("annex-a/4a-targeting/7-reconviction-bands.intent", bands.replacen("targeting reconviction_bands", "targeting ogrs_table", 1)),
+            ("annex-a/4a-targeting/7-reconviction-bands.intent", bands.clone()),
+            ("annex-a/4a-targeting/2-likelihood-of-reconviction.intent", likelihood.replacen("](#reconviction_bands)", "](#ogrs3)", 1)),
+            ("annex-a/2-integration.intent", integration.replacen("intention 2a {", "intention 2a {{", 1)),
+            ("zz-new.intent", "theme zz { title { en \"Zz\" cy \"Zz\" } }\n".to_string()),
+            ("annex-a/2-integration.intent", integration.clone()),
+        ];
+        for (rel, text) in edits {
+            docs.insert(key(rel), Doc { text, version: 1 });
+            state.dirty = true;
+            state.analyse(&docs, policy);
+            let a = state.analysis.as_ref().unwrap();
+            let full = crate::check(&a.project, policy);
+            assert_eq!(summary(&a.diagnostics, &a.project), summary(&full.diagnostics.items, &a.project), "after editing {rel}");
+        }
+        let a = state.analysis.as_ref().unwrap();
+        assert!(a.diagnostics.iter().any(|d| d.code.id == "W0605"), "the termbase edits showed");
+        assert!(a.diagnostics.iter().any(|d| d.code.id == "E0111"), "the link to an attribute showed");
+    }
+
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
 }
