@@ -431,3 +431,41 @@ pub fn parse_project(project: &Project) -> (Vec<ParsedFile>, Vec<Diagnostic>) {
     }
     (files, diagnostics)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The splitter caps nesting at [`MAX_DEPTH`] before pest runs, and that cap is the only
+    /// stack guard pest has here (pest 2.8 does not probe the stack on every rule, which costs
+    /// about a third of a parse). So input nested right up to the cap must parse on a thread
+    /// with the default 2 MiB stack (what worker threads get), in a debug build too.
+    #[test]
+    fn nesting_at_the_depth_limit_parses_on_a_small_stack() {
+        let parens = MAX_DEPTH - 1;
+        let condition = format!(
+            "targeting t {{\n  title {{ en \"t\" cy \"t\" }}\n  when {}ogrs3 > 1{} {{ note 1 }}\n}}\n",
+            "(".repeat(parens),
+            ")".repeat(parens)
+        );
+        let scopes = format!(
+            "targeting u {{\n  title {{ en \"t\" cy \"t\" }}\n{}  note 1\n{}}}\n",
+            "  when ogrs3 > 1 {\n".repeat(MAX_DEPTH - 1),
+            "  }\n".repeat(MAX_DEPTH - 1)
+        );
+        for text in [condition, scopes] {
+            let outcome = std::thread::Builder::new()
+                .stack_size(2 * 1024 * 1024)
+                .spawn(move || {
+                    let mut project = Project::new();
+                    project.add_str("deep.intent", &text);
+                    let (files, diagnostics) = parse_project(&project);
+                    (files[0].ast.declarations.len(), diagnostics.iter().map(|d| d.code.id).collect::<Vec<_>>())
+                })
+                .unwrap()
+                .join()
+                .expect("the parse fits in 2 MiB of stack");
+            assert_eq!(outcome, (1, vec![]));
+        }
+    }
+}
