@@ -426,6 +426,30 @@ fn related_places_and_rules() {
     assert_eq!(links[0]["range"]["start"], pos(&likelihood, "#reconviction_bands", 0, 1));
     assert_eq!(changes.values().map(|v| v.as_array().unwrap().len()).sum::<usize>(), 1 + 4 + 2);
 
+    // An attribute's values are named things too: hover, definition, rename.
+    let at = td(&u, pos(&text, "when sex == male", 0, 13));
+    let h = c.request("textDocument/hover", at.clone());
+    assert!(h["contents"]["value"].as_str().unwrap().starts_with("**option** `male` of `sex`"), "{h}");
+    let def = c.request("textDocument/definition", at.clone());
+    let attributes = std::fs::read_to_string(root.join("annex-a/4a-targeting/attributes.intent")).unwrap();
+    assert_eq!(def["uri"], uri(&root.join("annex-a/4a-targeting/attributes.intent")));
+    assert_eq!(def["range"]["start"], pos(&attributes, "options male", 0, 8));
+    let mut params = at.clone();
+    params["newName"] = json!("female");
+    let refused = c.call("textDocument/rename", params.clone());
+    assert!(refused["error"]["message"].as_str().unwrap().contains("`sex` already has a value `female`"), "{refused}");
+    params["newName"] = json!("men");
+    let edit = c.request("textDocument/rename", params);
+    let changes = edit["changes"].as_object().unwrap();
+    let total: usize = changes.values().map(|v| v.as_array().unwrap().len()).sum();
+    let in_conditions: usize = std::fs::read_dir(root.join("annex-a/4a-targeting"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .map(|t| t.lines().filter(|l| !l.trim_start().starts_with("//")).map(|l| l.matches("sex == male").count()).sum::<usize>())
+        .sum();
+    assert!(in_conditions >= 2);
+    assert_eq!(total, 1 + in_conditions, "the option and every condition that names it: {changes:?}");
+
     // Completion in a condition: attributes, then the values of one.
     let edited = text.replacen("when sex == male\n", "when sex == \n", 1);
     c.change(&u, 2, &edited);
