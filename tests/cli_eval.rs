@@ -129,3 +129,26 @@ fn lists_in_guidance_stay_lists() {
     let rules = std::fs::read_to_string(bundle().join("rules.json")).unwrap();
     assert!(rules.contains("It requires establishments to:\\n\\n- make sure that staff tackle"), "rules.json keeps the list");
 }
+
+#[test]
+fn misspelt_attributes_and_values_get_a_did_you_mean() {
+    let b = bundle().to_str().unwrap().to_string();
+    let out = intentc(&["eval", "--bundle", &b, "--set", "index_offence=thef", "--set", "rosh=hihg", "--set", "sexx=male"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("help: did you mean `theft`?"), "{text}");
+    assert!(text.contains("help: did you mean `high`?"), "{text}");
+    assert!(text.contains("help: did you mean `sex`?"), "{text}");
+    // In an offender file too, and a value far from every option gets no guess.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("offender.json");
+    std::fs::write(&file, r#"{"index_offence": "Theft", "sexual_elemnt": true, "sentence": "zzzzzzzz"}"#).unwrap();
+    let out = intentc(&["eval", "--bundle", &b, "--offender", file.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("did you mean `theft`?") && text.contains("did you mean `sexual_element`?"), "{text}");
+    assert_eq!(text.matches("did you mean").count(), 2, "{text}");
+    // The machine output carries the suggestion too.
+    let out = intentc(&["eval", "--bundle", &b, "--set", "index_offence=thef", "--format", "json"]);
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert!(json.contains("did you mean `theft`?"), "{json}");
+}
