@@ -217,7 +217,7 @@ fn measure(p: &Project, runs: usize) -> Timing {
         let found = &checked.errors;
         checks.push(t.elapsed().as_secs_f64());
         let t = Instant::now();
-        let m = if found.is_empty() { intentc::model::build(p, &symbols, &checked.facts) } else { None };
+        let m = if found.is_empty() { intentc::model::build(p, &symbols, &checked.facts).ok() } else { None };
         model.push(t.elapsed().as_secs_f64());
         drop((m, checked, symbols));
         if total[r] > 10.0 {

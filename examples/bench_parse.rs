@@ -118,7 +118,7 @@ fn main() {
         let t = Instant::now();
         let model = intentc::model::build(&project, &symbols, &checked.facts);
         let model_ms = ms(t);
-        assert!(found.is_empty() && model.is_some(), "the project does not check clean: {} problems", found.len());
+        assert!(found.is_empty() && model.is_ok(), "the project does not check clean: {} problems", found.len());
         extra = format!(
             " resolve_ms={resolve:.1} checks_ms={checks:.1} measures_targets_ms={measures_targets:.1} rules_ms={rules:.1} bands_welsh_ms={:.1} model_ms={model_ms:.1}",
             (checks - measures_targets - rules).max(0.0)

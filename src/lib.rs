@@ -45,10 +45,13 @@ pub fn check(project: &Project, policy: Policy) -> CheckResult {
         diagnostics.extend(errors.iter().map(diagnostics::Report::report));
         let checked = check::check_all(project, &symbols);
         diagnostics.extend(checked.errors.iter().map(diagnostics::Report::report));
-        diagnostics.finish(project, policy);
-        if !diagnostics.has_errors() {
-            model = model::build(project, &symbols, &checked.facts);
+        if !diagnostics.items.iter().any(|d| policy.is_error(d)) {
+            match model::build(project, &symbols, &checked.facts) {
+                Ok(m) => model = Some(m),
+                Err(e) => diagnostics.extend(e.diagnostics()),
+            }
         }
+        diagnostics.finish(project, policy);
     }
     CheckResult { diagnostics, files, model }
 }

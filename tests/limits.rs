@@ -59,7 +59,7 @@ fn errors_are_listed_before_warnings() {
 
 #[test]
 fn a_few_mistakes_are_all_listed() {
-    let (_, r) = check(&[("a.intent", "}\n".repeat(MAX_SHOWN))]);
+    let (_, r) = check(&[("a.intent", "}\n".repeat(MAX_SHOWN)), ("prelude.intent", prelude())]);
     assert_eq!(r.diagnostics.items.len(), MAX_SHOWN);
     assert!(r.diagnostics.items.iter().all(|d| d.code.id == "E0110"));
 }

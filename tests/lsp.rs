@@ -426,6 +426,30 @@ fn related_places_and_rules() {
     assert_eq!(links[0]["range"]["start"], pos(&likelihood, "#reconviction_bands", 0, 1));
     assert_eq!(changes.values().map(|v| v.as_array().unwrap().len()).sum::<usize>(), 1 + 4 + 2);
 
+    // An attribute's values are named things too: hover, definition, rename.
+    let at = td(&u, pos(&text, "when sex == male", 0, 13));
+    let h = c.request("textDocument/hover", at.clone());
+    assert!(h["contents"]["value"].as_str().unwrap().starts_with("**option** `male` of `sex`"), "{h}");
+    let def = c.request("textDocument/definition", at.clone());
+    let attributes = std::fs::read_to_string(root.join("annex-a/4a-targeting/attributes.intent")).unwrap();
+    assert_eq!(def["uri"], uri(&root.join("annex-a/4a-targeting/attributes.intent")));
+    assert_eq!(def["range"]["start"], pos(&attributes, "options male", 0, 8));
+    let mut params = at.clone();
+    params["newName"] = json!("female");
+    let refused = c.call("textDocument/rename", params.clone());
+    assert!(refused["error"]["message"].as_str().unwrap().contains("`sex` already has a value `female`"), "{refused}");
+    params["newName"] = json!("men");
+    let edit = c.request("textDocument/rename", params);
+    let changes = edit["changes"].as_object().unwrap();
+    let total: usize = changes.values().map(|v| v.as_array().unwrap().len()).sum();
+    let in_conditions: usize = std::fs::read_dir(root.join("annex-a/4a-targeting"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .map(|t| t.lines().filter(|l| !l.trim_start().starts_with("//")).map(|l| l.matches("sex == male").count()).sum::<usize>())
+        .sum();
+    assert!(in_conditions >= 2);
+    assert_eq!(total, 1 + in_conditions, "the option and every condition that names it: {changes:?}");
+
     // Completion in a condition: attributes, then the values of one.
     let edited = text.replacen("when sex == male\n", "when sex == \n", 1);
     c.change(&u, 2, &edited);
@@ -499,4 +523,35 @@ fn a_malformed_message_ends_the_server_instead_of_hanging_it() {
         assert!(Instant::now() < deadline, "the server neither answered nor ended");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+#[test]
+fn a_nested_project_reports_its_own_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().canonicalize().unwrap();
+    std::fs::create_dir_all(w.join(".git")).unwrap();
+    std::fs::create_dir_all(w.join("sub")).unwrap();
+    let prelude = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prelude.intent")).unwrap();
+    std::fs::write(w.join("sub/00-document.intent"), &prelude).unwrap();
+    // The same partner again, outside `sub`: for a project of the whole folder, the one in
+    // `sub` is then declared a second time.
+    let partner = prelude.split("partner noms").nth(1).map(|p| format!("partner noms{p}")).unwrap();
+    std::fs::write(w.join("a.intent"), &partner).unwrap();
+    let doc = w.join("sub/00-document.intent");
+    let u = uri(&doc);
+    let mut c = Client::start(&[]);
+    c.initialize(&w);
+    // `a.intent` has no `document` beside it: its project is the repository (`.git`).
+    let a = c.open(&w.join("a.intent"));
+    assert_eq!(codes(&c.diagnostics(&u)), ["E0201"], "the whole folder's view");
+    // `sub` holds a document: its files are a project of their own, which is clean.
+    c.open(&doc);
+    assert_eq!(c.diagnostics(&u), Vec::<Value>::new());
+    // The outer project, checked again, no longer reports on `sub`'s files.
+    c.change(&a, 2, &format!("\n{partner}"));
+    c.request("textDocument/documentSymbol", json!({"textDocument": {"uri": u}}));
+    let published: Vec<&Value> =
+        c.stash.iter().filter(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == u).collect();
+    assert!(published.iter().all(|m| m["params"]["diagnostics"] == json!([])), "{published:?}");
+    c.finish();
 }

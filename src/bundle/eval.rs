@@ -15,9 +15,22 @@ pub type Offender = BTreeMap<String, Value>;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum EvalError {
-    UnknownAttribute { attribute: String, suggestion: Option<String> },
-    WrongType { attribute: String, value: String, expected: String },
-    OutOfRange { attribute: String, value: String, expected: String },
+    UnknownAttribute {
+        attribute: String,
+        suggestion: Option<String>,
+    },
+    WrongType {
+        attribute: String,
+        value: String,
+        expected: String,
+    },
+    /// `suggestion`: the value closest to the one given, for a level or option misspelt.
+    OutOfRange {
+        attribute: String,
+        value: String,
+        expected: String,
+        suggestion: Option<String>,
+    },
 }
 
 impl EvalError {
@@ -35,7 +48,7 @@ impl std::fmt::Display for EvalError {
         match self {
             EvalError::UnknownAttribute { attribute, .. } => write!(f, "the bundle has no attribute `{attribute}`"),
             EvalError::WrongType { attribute, value, expected } => write!(f, "{attribute} takes {expected}, not `{value}`"),
-            EvalError::OutOfRange { attribute, value, expected } => {
+            EvalError::OutOfRange { attribute, value, expected, .. } => {
                 write!(f, "`{value}` is outside the values of {attribute}: it takes {expected}")
             }
         }
@@ -57,9 +70,22 @@ impl EvalError {
         match self {
             EvalError::UnknownAttribute { suggestion: Some(s), .. } => format!("did you mean `{s}`?"),
             EvalError::UnknownAttribute { .. } => "the bundle's attributes.json lists the attributes an offender is described by".into(),
+            EvalError::OutOfRange { suggestion: Some(s), expected, .. } => format!("did you mean `{s}`? (it takes {expected})"),
             EvalError::WrongType { expected, .. } | EvalError::OutOfRange { expected, .. } => format!("give {expected}"),
         }
     }
+}
+
+/// The candidate closest to `word`, if close enough to be what was meant: at most two edits
+/// (or a third of the candidate's length), case ignored, so `thef` is `theft` and `Sex` is
+/// `sex`. Ties go to the candidate that sorts first, so the answer never depends on order.
+fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    let word = word.to_lowercase();
+    candidates
+        .map(|c| (strsim::damerau_levenshtein(&word, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= 2.max(c.chars().count() / 3))
+        .min()
+        .map(|(_, c)| c.to_string())
 }
 
 fn describe(d: &Domain) -> String {
@@ -211,9 +237,7 @@ impl<'b> Evaluator<'b> {
 
     fn domain(&self, attribute: &str) -> Result<&'b Domain, EvalError> {
         self.domains.get(attribute).copied().ok_or_else(|| {
-            let names: Vec<&str> = self.domains.keys().copied().collect();
-            let suggestion =
-                names.iter().map(|n| (strsim::levenshtein(attribute, n), *n)).filter(|(d, _)| *d <= 2).min().map(|(_, n)| n.to_string());
+            let suggestion = closest(attribute, self.domains.keys().copied());
             EvalError::UnknownAttribute { attribute: attribute.into(), suggestion }
         })
     }
@@ -227,7 +251,16 @@ impl<'b> Evaluator<'b> {
             Value::Word(w) => w.clone(),
         };
         let wrong = || EvalError::WrongType { attribute: attribute.into(), value: shown.clone(), expected: describe(d) };
-        let out = || EvalError::OutOfRange { attribute: attribute.into(), value: shown.clone(), expected: describe(d) };
+        let suggestion = match (d, &v) {
+            (Domain::Level { values } | Domain::Option { values }, Value::Word(w)) => closest(w, values.iter().map(String::as_str)),
+            _ => None,
+        };
+        let out = || EvalError::OutOfRange {
+            attribute: attribute.into(),
+            value: shown.clone(),
+            expected: describe(d),
+            suggestion: suggestion.clone(),
+        };
         match (d, &v) {
             (Domain::Number { min, max }, Value::Number(n)) => (n >= min && n <= max).then_some(v.clone()).ok_or_else(out),
             (Domain::Level { values } | Domain::Option { values }, Value::Word(w)) => {

@@ -18,7 +18,9 @@ use std::collections::BTreeMap;
 /// 2.0.0: every rule says whether its decision is the document's own label or the
 /// publisher's reading (`label`, `reason`). A 1.x consumer would show a derived reading as
 /// the document's decision, so this is a change of meaning, not an optional addition.
-pub const FORMAT_VERSION: &str = "2.0.0";
+/// 2.1.0: a rule's `text` keeps the shape of its prose (paragraphs, list items on their own
+/// lines) instead of being folded onto one line; the words are the same.
+pub const FORMAT_VERSION: &str = "2.1.0";
 pub const FORMAT_MAJOR: u64 = 2;
 
 /// The files of a bundle, in the order the manifest lists them.

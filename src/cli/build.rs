@@ -12,7 +12,7 @@ pub fn run(path: &Path, out: &Path, report: &Report) -> i32 {
         return USAGE;
     }
     // Paths from the project folder's name, so outputs do not depend on how PATH is spelled.
-    let project = match load::project_for_output(path) {
+    let project = match load::project_for_output(path).and_then(|p| load::require_sources(&p, path).map(|()| p)) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");

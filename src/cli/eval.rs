@@ -1,22 +1,14 @@
 //! `intentc eval`: what the guidance says for one offender, from a bundle.
 
+use super::eval_text::Lang;
 use super::{FOUND_ERRORS, OK, USAGE};
 use crate::bundle::eval::{EvalError, Evaluator, Offender};
-use crate::bundle::{Bundle, Label, ReadError, Value};
+use crate::bundle::{Bundle, ReadError};
 use crate::diagnostics::render::{self, Format};
 use crate::diagnostics::{registry, Diagnostic};
 use crate::source::{FileId, Project, Span};
 use std::io::Write;
 use std::path::Path;
-
-/// Prints to stdout, ignoring a closed pipe (`intentc eval … | head`). The text comes from
-/// the bundle, so control characters in it are escaped, never sent to the terminal.
-macro_rules! out {
-    ($($arg:tt)*) => {{
-        let text = format!($($arg)*);
-        let _ = writeln!(std::io::stdout().lock(), "{}", render::escape(&text, false));
-    }};
-}
 
 /// Where each problem is shown: eval's mistakes are in the command line, the offender file or
 /// the bundle, so those texts become the files of a small project, and the problems are
@@ -85,7 +77,7 @@ fn bundle_problem(dir: &Path, e: &ReadError) -> Sources {
     sources
 }
 
-pub fn run(dir: &Path, set: &[String], offender_file: Option<&Path>, json: bool) -> i32 {
+pub fn run(dir: &Path, set: &[String], offender_file: Option<&Path>, json: bool, lang: Lang, every_undetermined: bool) -> i32 {
     let bundle = match Bundle::read_dir(dir) {
         Ok(b) => b,
         Err(e) => {
@@ -165,53 +157,9 @@ pub fn run(dir: &Path, set: &[String], offender_file: Option<&Path>, json: bool)
         let _ = std::io::stdout().lock().write_all(crate::emit::bundle::canonical(&v).as_bytes());
         return OK;
     }
-    let show = |v: &Value| match v {
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => {
-            if *b {
-                "yes".into()
-            } else {
-                "no".into()
-            }
-        }
-        Value::Word(w) => w.clone(),
-    };
-    out!("Offender: {}", offender.iter().map(|(k, v)| format!("{k} = {}", show(v))).collect::<Vec<_>>().join(", "));
-    for b in &outcome.bands {
-        match (&b.band, &b.title) {
-            (Some(id), Some(t)) => out!("Band ({}): {id} — {}", b.band_set, t.en),
-            _ => out!("Band ({}): not known ({} not given)", b.band_set, b.attribute),
-        }
-    }
-    for (verb, heading) in [("invest", "Invest in"), ("avoid", "Do not invest in"), ("note", "Guidance")] {
-        let ds: Vec<_> = outcome.decisions.iter().filter(|d| d.verb == verb).collect();
-        if ds.is_empty() {
-            continue;
-        }
-        out!("\n{heading}:");
-        for d in ds {
-            let what = d.service.clone().unwrap_or_default();
-            let mut superseded = d.superseded_by.as_ref().map(|w| format!("  [superseded by {w}]")).unwrap_or_default();
-            if !d.exceptions.is_empty() {
-                superseded.push_str(&format!("  [except where {} decide otherwise]", d.exceptions.join(", ")));
-            }
-            // A derived decision is never shown as if the document had labelled it so.
-            let label = if d.label == Label::Derived { "  [publisher's reading, not the document's label]" } else { "" };
-            out!("  {}  {what}  ({}:{}){label}{superseded}", d.rule, d.source.file, d.source.line);
-            if let Some(t) = &d.text {
-                out!("      {}", t.en);
-            }
-            if let Some(r) = &d.reason {
-                out!("      Why it is read so: {}", r.en);
-            }
-        }
-    }
-    if !outcome.undetermined.is_empty() {
-        out!("\nUndetermined (give these attributes to decide):");
-        for u in &outcome.undetermined {
-            let label = if u.label == Label::Derived { " (publisher's reading)" } else { "" };
-            out!("  {}  {}{label} {}  needs {}", u.rule, u.verb, u.service.clone().unwrap_or_default(), u.missing.join(", "));
-        }
-    }
+    // The text comes from the bundle, so control characters in it are escaped, never sent to
+    // the terminal; a closed pipe (`intentc eval … | head`) is not an error.
+    let text = super::eval_text::render(&bundle, &offender, &outcome, lang, every_undetermined);
+    let _ = std::io::stdout().lock().write_all(render::escape(&text, false).as_bytes());
     OK
 }

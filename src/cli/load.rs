@@ -87,6 +87,19 @@ pub fn load(root: &Path, naming: Naming) -> Result<Loaded, String> {
     Ok(Loaded { project, origins })
 }
 
+/// A project with no `.intent` file has nothing to check: `check` and `build` refuse it
+/// rather than report it clean (a mistyped folder, or files saved with another extension).
+pub fn require_sources(project: &Project, root: &Path) -> Result<(), String> {
+    if project.files.iter().any(|f| f.kind == crate::source::FileKind::Intent) {
+        return Ok(());
+    }
+    Err(format!(
+        "`{}` holds no .intent files, so there is no policy to check (`intentc init {}` starts one)",
+        root.display(),
+        root.display()
+    ))
+}
+
 fn display(p: &Path) -> String {
     let s = p.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)

@@ -4,6 +4,7 @@
 mod build;
 mod diff;
 mod eval;
+mod eval_text;
 mod fmt;
 mod init;
 pub mod load;
@@ -125,6 +126,8 @@ Examples:
     #[command(after_help = "\
 Examples:
   intentc eval --set ogrs3=62 --set index_offence=theft --set drug_driven=yes
+  intentc eval --set ogrs3=62 --lang cy   the report in Welsh
+  intentc eval --set ogrs3=62 --undetermined   every rule the facts given do not decide
   intentc eval --bundle site/bundle --offender offender.json --format json")]
     Eval {
         /// The bundle folder (`dist/bundle`).
@@ -139,6 +142,12 @@ Examples:
         /// human or json.
         #[arg(long, value_enum, default_value = "human")]
         format: EvalFormat,
+        /// The language of the human report: en or cy.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: eval_text::Lang,
+        /// List each rule that is not decided, not only the facts that would decide them.
+        #[arg(long)]
+        undetermined: bool,
     },
     /// Compare two versions of a policy: what changed, and which offenders' decisions change.
     /// Exit 0: no differences; 1: differences; 2: a usage or file problem, or a version that
@@ -244,7 +253,9 @@ pub fn main() -> i32 {
         Command::Explain { code, list } => explain(code.as_deref(), list),
         Command::Build { path, out, report } => build::run(&path, &out, &report),
         Command::Serve { path, port } => serve::run(&path, port),
-        Command::Eval { bundle, set, offender, format } => eval::run(&bundle, &set, offender.as_deref(), format == EvalFormat::Json),
+        Command::Eval { bundle, set, offender, format, lang, undetermined } => {
+            eval::run(&bundle, &set, offender.as_deref(), format == EvalFormat::Json, lang, undetermined)
+        }
         Command::Welsh { command: WelshCommand::Stamp { paths } } => stamp(&paths),
         Command::Diff { paths, git, format } => diff::run(&paths, git.as_deref(), format),
         Command::Lsp { strict } => crate::lsp::run(crate::lsp::Options { strict }),
@@ -271,7 +282,7 @@ fn policy(report: &Report) -> Policy {
 }
 
 fn check(path: &std::path::Path, report: &Report) -> i32 {
-    let project = match load::project(path) {
+    let project = match load::project(path).and_then(|p| load::require_sources(&p, path).map(|()| p)) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");

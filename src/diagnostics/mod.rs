@@ -103,10 +103,18 @@ pub struct Policy {
 
 impl Policy {
     pub fn apply(&self, d: &mut Diagnostic) {
-        let welsh = d.code.id.starts_with("W06");
-        if self.deny_warnings || (self.strict_welsh && welsh) {
+        if self.promotes(d) {
             d.severity = Severity::Error;
         }
+    }
+
+    /// Whether `d` is an error under this policy.
+    pub fn is_error(&self, d: &Diagnostic) -> bool {
+        d.is_error() || self.promotes(d)
+    }
+
+    fn promotes(&self, d: &Diagnostic) -> bool {
+        self.deny_warnings || (self.strict_welsh && d.code.id.starts_with("W06"))
     }
 }
 

@@ -67,12 +67,15 @@ codes! {
     E0111 "invalid-markup" "Prose markup is malformed";
     E0112 "invalid-language" "A text is tagged with a language other than `en` or `cy`";
     E0113 "derived-note" "A `note` rule is marked `derived`, but a note decides nothing";
+    E0114 "tab-indentation" "A `\"\"\"` text is indented with a tab";
+    E0115 "reversed-period" "A period ends before it starts";
     // Resolution of ids.
     E0201 "duplicate-id" "Two declarations have the same id";
     E0202 "unknown-reference" "A reference to an id that is not declared";
     E0203 "wrong-kind" "A reference to the wrong kind of thing";
     E0204 "document-count" "The project must declare exactly one document";
     E0205 "cycle" "Declarations refer to each other in a circle";
+    E0206 "section-too-deep" "Sections are nested more deeply than a document's headings go";
     // Measures and targets.
     E0301 "unmeasured-intention" "A specific intention has no measure and no reason why";
     E0302 "measure-placeholder" "A measure's `{target}` placeholder is missing or misplaced";
@@ -94,6 +97,7 @@ codes! {
     W0504 "unreachable-rule" "No offender can reach this rule";
     E0505 "session-mismatch" "A rule's session class contradicts the service catalogue";
     E0506 "duplicate-rule" "Two rules have the same id";
+    E0507 "unread-condition" "A rule's condition could not be read, so nothing is built";
     // Welsh.
     W0601 "missing-welsh" "A text has no Welsh";
     W0602 "stale-welsh" "The English changed after the Welsh was translated";

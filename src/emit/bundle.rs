@@ -89,9 +89,50 @@ fn text(b: &Bi) -> fmt::Text {
 }
 
 fn prose_text(p: &model::BiProse) -> fmt::Text {
-    use crate::syntax::prose::plain;
-    let fold = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    fmt::Text { en: fold(plain(&p.en)), cy: fold(plain(p.cy.as_ref().unwrap_or(&p.en))) }
+    fmt::Text { en: plain_blocks(&p.en), cy: plain_blocks(p.cy.as_ref().unwrap_or(&p.en)) }
+}
+
+/// Prose as plain text that keeps its shape, for systems that show it to people (and `intentc
+/// eval`): paragraphs separated by a blank line, each list item on its own line after `- ` (or
+/// `1. `), nested items indented two spaces a level, footnotes last as paragraphs. No markup:
+/// strong text and link texts are plain words; white space inside a line is folded.
+fn plain_blocks(prose: &crate::syntax::prose::Prose) -> String {
+    use crate::syntax::prose::{Block, Inline, List};
+    // The pieces are joined as written (their spaces are part of them), so a full stop
+    // after a link stays beside it.
+    fn line(is: &[Inline]) -> String {
+        let joined: String = is
+            .iter()
+            .filter_map(|i| match i {
+                Inline::Text { text } | Inline::Strong { text } | Inline::Link { text, .. } => Some(text.as_str()),
+                Inline::FootnoteRef { .. } => None,
+            })
+            .collect();
+        joined.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+    fn list(out: &mut Vec<String>, l: &List, depth: usize) {
+        for (n, item) in l.items.iter().enumerate() {
+            let mark = if l.ordered { format!("{}. ", n + 1) } else { "- ".to_string() };
+            out.push(format!("{}{mark}{}", "  ".repeat(depth), line(&item.content)));
+            for child in &item.children {
+                list(out, child, depth + 1);
+            }
+        }
+    }
+    let mut blocks: Vec<String> = Vec::new();
+    for b in &prose.blocks {
+        match b {
+            Block::Paragraph { content } | Block::Heading { content } => blocks.push(line(content)),
+            Block::List(l) => {
+                let mut lines = Vec::new();
+                list(&mut lines, l, 0);
+                blocks.push(lines.join("\n"));
+            }
+        }
+    }
+    blocks.extend(prose.footnotes.iter().map(|(_, f)| line(f)));
+    blocks.retain(|b| !b.is_empty());
+    blocks.join("\n\n")
 }
 
 fn source(s: &model::Source) -> fmt::Source {

@@ -58,6 +58,8 @@ struct Overarching {
     label: String,
     title: String,
     html: String,
+    /// Targeting guidance under the overarching intention itself (Annex A only).
+    targeting: Vec<TargetingView>,
     themes: Vec<ThemeGroup>,
 }
 
@@ -176,7 +178,8 @@ pub fn link_targets(policy: &Policy, doc: &str) -> BTreeMap<String, String> {
     };
     let intentions = |i: &Intention| shown(if i.under.is_some() { "specific_intentions" } else { "overarching_intentions" });
     policy.intentions.iter().filter(|i| intentions(i)).for_each(|x| add("int", &x.id));
-    let shown_under = |t: &Targeting| policy.intentions.iter().any(|i| Some(&i.id) == t.under.as_ref() && i.under.is_some());
+    // Annex A shows targeting guidance under its intention, specific or overarching.
+    let shown_under = |t: &Targeting| policy.intentions.iter().any(|i| Some(&i.id) == t.under.as_ref());
     if shown("specific_intentions") {
         policy.targeting.iter().filter(|t| shown_under(t)).for_each(|x| add("tgt", &x.id));
     }
@@ -325,7 +328,11 @@ impl Cx<'_> {
         for o in policy.intentions.iter().filter(|i| i.under.is_none()) {
             let html = if specific { self.prose(&o.summary, level + 1) } else { self.prose(&o.text, level + 1) };
             let mut themes: Vec<ThemeGroup> = Vec::new();
+            let mut targeting = Vec::new();
             if specific {
+                for t in o.targeting.iter().filter_map(|t| policy.targeting.iter().find(|x| &x.id == t)) {
+                    targeting.push(self.targeting(t, level + 2));
+                }
                 for s in policy.intentions.iter().filter(|i| i.under.as_deref() == Some(o.id.as_str())) {
                     let theme_title = s
                         .theme
@@ -346,6 +353,7 @@ impl Cx<'_> {
                 label: o.label.clone(),
                 title: o.title.get(self.lang).to_string(),
                 html,
+                targeting,
                 themes,
             });
         }

@@ -99,13 +99,18 @@ fn check_new_name(a: &Analysis, occ: &Occurrence, new: &str) -> Answer<()> {
     };
     match occ.set() {
         Some(set) => {
+            let value = matches!(occ.role, Role::Value { .. } | Role::ValueDecl { .. });
+            let what = if value { "value" } else { "band" };
             if new.contains('.') {
-                return Err(format!("`{new}` is not a band name: a band name has no `.`"));
+                return Err(format!("`{new}` is not a {what} name: a {what} name has no `.`"));
             }
-            let taken =
-                a.index.by_file.values().flatten().any(|o| o.name == new && matches!(&o.role, Role::BandDecl { set: s } if s == set));
+            // In a condition a value is a word: not a number, not a keyword.
+            if value && (new.chars().all(|c| c.is_ascii_digit()) || ["and", "or", "not", "in", "as"].contains(&new)) {
+                return Err(format!("`{new}` cannot be a value: conditions need a word that is not a number or a keyword"));
+            }
+            let taken = a.index.by_file.values().flatten().any(|o| o.name == new && o.is_decl() && o.set() == Some(set));
             if taken {
-                return Err(format!("`{set}` already has a band `{new}`"));
+                return Err(format!("`{set}` already has a {what} `{new}`"));
             }
         }
         None => {
@@ -181,6 +186,22 @@ fn escape(s: &str) -> String {
 fn hover_occurrence(a: &Analysis, occ: &Occurrence) -> Option<String> {
     if let Some(set) = occ.set() {
         let d = declaration(a, set)?;
+        if let Body::Attribute(at) = &d.body {
+            let (what, all) = match &at.ty.node {
+                AttributeType::Level(v) => ("level", v),
+                AttributeType::Option(v) => ("option", v),
+                _ => return Some(format!("`{}`: {set} has no levels or options", occ.name)),
+            };
+            if !all.iter().any(|i| i.name == occ.name) {
+                return Some(format!("`{}` is not a value of `{set}`", occ.name));
+            }
+            return Some(format!(
+                "**{what}** `{}` of `{set}`\n\n{}\n\n*Values:* {}",
+                occ.name,
+                both(&at.name),
+                attribute_type(&at.ty.node)
+            ));
+        }
         let Body::Bands(b) = &d.body else { return None };
         let band = b.bands.iter().find(|x| x.id.name == occ.name)?;
         let (lo, hi) = band.range.node;

@@ -24,6 +24,10 @@ pub enum Role {
     TargetKey,
     /// The id of a cross-reference in prose: `[text](#id)`.
     Link,
+    /// A level or option declared by the attribute named here.
+    ValueDecl { attribute: String },
+    /// A level or option of this attribute, in a condition (`index_offence == theft`).
+    Value { attribute: String },
 }
 
 #[derive(Debug, Clone)]
@@ -41,13 +45,15 @@ impl Occurrence {
 
     pub fn set(&self) -> Option<&str> {
         match &self.role {
+            // Ids share one namespace, so a set of bands and an attribute never share a name.
             Role::BandDecl { set } | Role::BandRef { set } => Some(set),
+            Role::ValueDecl { attribute } | Role::Value { attribute } => Some(attribute),
             _ => None,
         }
     }
 
     pub fn is_decl(&self) -> bool {
-        matches!(self.role, Role::Decl(_) | Role::BandDecl { .. })
+        matches!(self.role, Role::Decl(_) | Role::BandDecl { .. } | Role::ValueDecl { .. })
     }
 }
 
@@ -79,6 +85,14 @@ pub fn file_occurrences(parsed: &ParsedFile, source: &str) -> Vec<Occurrence> {
             Body::Targeting(t) => {
                 if let Some(set) = &t.bands {
                     band_refs(&t.items, &mut |i: &Ident| push(&i.name, i.span, Role::BandRef { set: set.name.clone() }));
+                }
+                conditions(&t.items, &mut |c| values(c, &mut push));
+            }
+            Body::Attribute(at) => {
+                if let AttributeType::Level(v) | AttributeType::Option(v) = &at.ty.node {
+                    for i in v {
+                        push(&i.name, i.span, Role::ValueDecl { attribute: d.id.name.clone() });
+                    }
                 }
             }
             _ => {}
@@ -169,8 +183,47 @@ impl Index {
     /// Where this occurrence's thing is declared.
     pub fn definition(&self, target: &Occurrence) -> Option<Span> {
         match target.set() {
-            Some(_) => self.all_of(target).into_iter().find(|o| matches!(o.role, Role::BandDecl { .. })).map(|o| o.span),
+            Some(_) => self.all_of(target).into_iter().find(|o| o.is_decl()).map(|o| o.span),
             None => self.decls.get(&target.name).map(|(_, s)| *s),
+        }
+    }
+}
+
+/// Every condition of the rules and scopes, outermost first.
+fn conditions(items: &[TargetingItem], f: &mut dyn FnMut(&Condition)) {
+    for item in items {
+        match item {
+            TargetingItem::Rule(r) => {
+                for c in [&r.when, &r.unless].into_iter().flatten() {
+                    f(&c.node);
+                }
+            }
+            TargetingItem::Scope(s) => {
+                if let ScopeKind::When { condition, .. } = &s.kind {
+                    f(&condition.node);
+                }
+                conditions(&s.items, f);
+            }
+        }
+    }
+}
+
+/// The words a condition compares an attribute with: its levels and options.
+fn values(c: &Condition, push: &mut dyn FnMut(&str, Span, Role)) {
+    match c {
+        Condition::Or(cs) | Condition::And(cs) => cs.iter().for_each(|c| values(c, push)),
+        Condition::Not(c) => values(c, push),
+        Condition::Test(t) => {
+            let operands: Vec<&crate::source::Spanned<Operand>> = match &t.op {
+                TestOp::Compare(_, o) => vec![o],
+                TestOp::InSet(os) => os.iter().collect(),
+                _ => Vec::new(),
+            };
+            for o in operands {
+                if let Operand::Word(w) = &o.node {
+                    push(w, o.span, Role::Value { attribute: t.attr.name.clone() });
+                }
+            }
         }
     }
 }

@@ -403,6 +403,13 @@ impl<'c> Server<'c> {
             let converted = to_lsp_diagnostic(self, analysis, d);
             by_file.entry(path.clone()).or_default().push(converted);
         }
+        // A file under a nested project's root (one found later, when a `document` was added
+        // below this root) is that project's to report: one list of diagnostics per file.
+        let root = &self.projects[i].root;
+        let nested: Vec<PathBuf> = self.projects.iter().map(|p| &p.root).filter(|r| *r != root && r.starts_with(root)).cloned().collect();
+        let is_nested = |path: &str| nested.iter().any(|r| Path::new(path).starts_with(r));
+        by_file.retain(|path, _| !is_nested(path));
+        self.projects[i].published.retain(|path, _| !is_nested(path));
         let mut notes = Vec::new();
         let published = &self.projects[i].published;
         // Files that left the project get an empty list, so their old diagnostics go.

@@ -374,14 +374,47 @@ fn name_of<T: Copy + PartialEq>(table: &[(&str, T)], v: T) -> String {
     table.iter().find(|(_, x)| *x == v).map(|(n, _)| n.to_string()).unwrap_or_default()
 }
 
-/// Builds the model. Call it only when `check` found no errors.
-pub fn build(project: &Project, symbols: &Symbols, facts: &Facts) -> Option<Policy> {
+/// Why the model could not be built from a project `check` found no errors in. Each is a
+/// guard against a gap in the checks: the model never fills in what it could not read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelError {
+    /// No document: the resolver reports it (E0204), or the project has no files at all.
+    NoDocument,
+    /// Rules whose condition could not be turned into a typed one (id, place). Publishing a
+    /// rule with no condition would make it apply to every offender.
+    UnreadConditions(Vec<(String, Span)>),
+}
+
+impl ModelError {
+    /// What to tell the author: nothing for `NoDocument`, which the resolver has reported.
+    pub fn diagnostics(&self) -> Vec<crate::diagnostics::Diagnostic> {
+        use crate::diagnostics::{registry, Diagnostic, Label};
+        match self {
+            ModelError::NoDocument => Vec::new(),
+            ModelError::UnreadConditions(rules) => rules
+                .iter()
+                .map(|(rule, at)| {
+                    Diagnostic::new(
+                        &registry::E0507,
+                        format!("the condition of rule `{rule}` could not be read, so the policy is not built"),
+                        Label::new(*at, "this rule's `when`, `unless` or scopes"),
+                    )
+                    .with_help("no other mistake explains this: please report it to the intentc maintainers with this file")
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Builds the model. Call it only when `check` found no errors; it fails (rather than guess)
+/// where the checks left something it cannot read.
+pub fn build(project: &Project, symbols: &Symbols, facts: &Facts) -> Result<Policy, ModelError> {
     let source = |span: Span| {
         let loc = project.location(span);
         Source { file: loc.path, line: loc.line }
     };
-    let doc_decl = symbols.all(Kind::Document).next()?;
-    let Body::Document(d) = &doc_decl.body else { return None };
+    let doc_decl = symbols.all(Kind::Document).next().ok_or(ModelError::NoDocument)?;
+    let Body::Document(d) = &doc_decl.body else { return Err(ModelError::NoDocument) };
     let document = Document {
         id: doc_decl.id.name.clone(),
         title: bi(&d.title),
@@ -411,20 +444,19 @@ pub fn build(project: &Project, symbols: &Symbols, facts: &Facts) -> Option<Poli
             },
         ));
     }
-    fn attach(parent: Option<&str>, flat: &[(Option<String>, Section)], depth: usize) -> Vec<Section> {
-        if depth > 16 {
-            return Vec::new();
-        }
+    // Every section is reached from the top: the resolver reports circles (E0205) and sections
+    // deeper than MAX_SECTION_DEPTH (E0206), so nothing here is cut off or lost.
+    fn attach(parent: Option<&str>, flat: &[(Option<String>, Section)]) -> Vec<Section> {
         flat.iter()
             .filter(|(p, _)| p.as_deref() == parent)
             .map(|(_, s)| {
                 let mut s = s.clone();
-                s.children = attach(Some(&s.id), flat, depth + 1);
+                s.children = attach(Some(&s.id), flat);
                 s
             })
             .collect()
     }
-    let sections = attach(None, &flat, 0);
+    let sections = attach(None, &flat);
 
     let named = |kind: Kind| -> Vec<Named> {
         symbols
@@ -596,9 +628,18 @@ pub fn build(project: &Project, symbols: &Symbols, facts: &Facts) -> Option<Poli
         .collect();
 
     let mut ignored = Vec::new();
+    let mut unread = Vec::new();
     let rules: Vec<Rule> = rules::flatten(symbols, &domains, &mut ignored)
         .into_iter()
-        .map(|r| Rule {
+        .filter_map(|r| {
+            // A rule with no condition would apply to every offender: refuse, never guess.
+            let Some(condition) = r.condition.clone() else {
+                unread.push((r.id.clone(), r.rule.verb.span));
+                return None;
+            };
+            Some((r, condition))
+        })
+        .map(|(r, condition)| Rule {
             id: r.id.clone(),
             targeting: r.targeting.to_string(),
             verb: r.verb.as_str().to_string(),
@@ -606,7 +647,7 @@ pub fn build(project: &Project, symbols: &Symbols, facts: &Facts) -> Option<Poli
             service: r.service.map(|s| s.name.clone()),
             bands: r.bands.clone(),
             scopes: r.scopes.clone(),
-            condition: r.condition.clone().unwrap_or(Cond::All(Vec::new())),
+            condition,
             sessions: r.sessions.map(interval),
             examples: r.rule.examples.iter().map(|e| e.name.clone()).collect(),
             text: r.rule.text.as_ref().map(|t| bi_prose(facts, t)),
@@ -614,6 +655,9 @@ pub fn build(project: &Project, symbols: &Symbols, facts: &Facts) -> Option<Poli
             source: source(r.rule.verb.span),
         })
         .collect();
+    if !unread.is_empty() {
+        return Err(ModelError::UnreadConditions(unread));
+    }
 
     let establishments = symbols
         .all(Kind::Establishment)
@@ -664,7 +708,7 @@ pub fn build(project: &Project, symbols: &Symbols, facts: &Facts) -> Option<Poli
         })
         .collect();
 
-    Some(Policy {
+    Ok(Policy {
         document,
         sections,
         intentions,

@@ -151,14 +151,58 @@ impl<'a> Symbols<'a> {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResolveError {
-    Duplicate { id: String, kind: Kind, at: Span, first: Span, first_kind: Kind },
-    Unknown { id: String, at: Span, expected: Kind, suggestion: Option<String> },
-    WrongKind { id: String, at: Span, expected: Kind, found: Kind, declared: Span },
-    UnknownBand { id: String, at: Span, bands: String, suggestion: Option<String> },
-    NoBands { at: Span, available: Vec<String> },
-    DocumentCount { count: usize, at: Span, other: Option<Span> },
-    Cycle { ids: Vec<String>, at: Span },
+    Duplicate {
+        id: String,
+        kind: Kind,
+        at: Span,
+        first: Span,
+        first_kind: Kind,
+    },
+    Unknown {
+        id: String,
+        at: Span,
+        expected: Kind,
+        suggestion: Option<String>,
+    },
+    WrongKind {
+        id: String,
+        at: Span,
+        expected: Kind,
+        found: Kind,
+        declared: Span,
+    },
+    UnknownBand {
+        id: String,
+        at: Span,
+        bands: String,
+        suggestion: Option<String>,
+    },
+    NoBands {
+        at: Span,
+        available: Vec<String>,
+    },
+    DocumentCount {
+        count: usize,
+        at: Span,
+        other: Option<Span>,
+    },
+    Cycle {
+        ids: Vec<String>,
+        at: Span,
+    },
+    /// A section `MAX_SECTION_DEPTH` levels down: `path` is its chain of parents, top first.
+    SectionTooDeep {
+        id: String,
+        at: Span,
+        path: Vec<String>,
+        top: Span,
+    },
 }
+
+/// How many levels sections may nest: a top-level section and four below it. A document's
+/// chapters are `<h2>` (the title is `<h1>`) and a web page has six heading levels, so a
+/// sixth level would have no heading a reader or a screen reader can see as one.
+pub const MAX_SECTION_DEPTH: usize = 5;
 
 impl Report for ResolveError {
     fn report(&self) -> Diagnostic {
@@ -223,6 +267,16 @@ impl Report for ResolveError {
                 Label::new(*at, "the circle starts here"),
             )
             .with_help("a parent cannot be its own descendant: break the circle"),
+            ResolveError::SectionTooDeep { id, at, path, top } => Diagnostic::new(
+                &codes::E0206,
+                format!("section `{id}` is nested {} levels deep; sections nest at most {MAX_SECTION_DEPTH}", path.len() + 1),
+                Label::new(
+                    *at,
+                    format!("level {}: {}", path.len() + 1, path.iter().chain([id]).map(String::as_str).collect::<Vec<_>>().join(" → ")),
+                ),
+            )
+            .with_label(*top, "level 1")
+            .with_help(format!("put `{id}` under a section nearer the top, or make it part of its parent's text with a `## Heading`")),
         }
     }
 }
@@ -263,6 +317,7 @@ pub fn resolve<'a>(files: &'a [ParsedFile]) -> (Symbols<'a>, Vec<ResolveError>) 
     check_bands_in_scopes(&symbols, &mut errors);
     check_documents(files, &symbols, &mut errors);
     check_cycles(&symbols, &mut errors);
+    check_section_depth(&symbols, &mut errors);
     (symbols, errors)
 }
 
@@ -412,9 +467,13 @@ fn check_documents(files: &[ParsedFile], symbols: &Symbols, errors: &mut Vec<Res
     let docs: Vec<&Declaration> = symbols.all(Kind::Document).collect();
     let broken_doc = files.iter().flat_map(|f| &f.broken).any(|b| b.kind == "document");
     match docs.as_slice() {
-        [] if !broken_doc && !symbols.order.is_empty() => {
-            let first = symbols.order[0];
-            errors.push(ResolveError::DocumentCount { count: 0, at: Span::new(first.span.file, 0, 0), other: None });
+        // Files that declare nothing (empty, or only comments) are a project with no document
+        // too: it must not check clean. (A project with no .intent file at all is refused by
+        // the command line, which knows the folder's name.) When nothing could be read at all,
+        // the syntax errors come first: the document may be among what they hide.
+        [] if !broken_doc && !files.is_empty() && (!symbols.order.is_empty() || files.iter().all(|f| f.broken.is_empty())) => {
+            let file = symbols.order.first().map_or(files[0].file, |d| d.span.file);
+            errors.push(ResolveError::DocumentCount { count: 0, at: Span::new(file, 0, 0), other: None });
         }
         [first, rest @ ..] if !rest.is_empty() => {
             for d in rest {
@@ -422,6 +481,39 @@ fn check_documents(files: &[ParsedFile], symbols: &Symbols, errors: &mut Vec<Res
             }
         }
         _ => {}
+    }
+}
+
+/// Sections nested deeper than [`MAX_SECTION_DEPTH`]. Only the sections that cross the limit
+/// are reported, not every section under them: moving one up moves its whole subtree.
+fn check_section_depth(symbols: &Symbols, errors: &mut Vec<ResolveError>) {
+    let parent = |d: &Declaration| match &d.body {
+        Body::Section(s) => s.under.as_ref().and_then(|u| symbols.get(&u.name)).filter(|p| matches!(p.body, Body::Section(_))),
+        _ => None,
+    };
+    for d in symbols.all(Kind::Section) {
+        let Body::Section(s) = &d.body else { continue };
+        let Some(under) = &s.under else { continue };
+        // Walk up at most MAX_SECTION_DEPTH steps: a circle (reported as E0205) ends the walk.
+        let mut path: Vec<&Declaration> = Vec::new();
+        let mut cur = parent(d);
+        while let Some(p) = cur {
+            if path.len() == MAX_SECTION_DEPTH || std::ptr::eq(p, d) || path.iter().any(|x| std::ptr::eq(*x, p)) {
+                break;
+            }
+            path.push(p);
+            cur = parent(p);
+        }
+        // Report a section exactly at the first level too deep, whose chain reaches the top.
+        if path.len() == MAX_SECTION_DEPTH && cur.is_none() {
+            path.reverse();
+            errors.push(ResolveError::SectionTooDeep {
+                id: d.id.name.clone(),
+                at: under.span,
+                path: path.iter().map(|p| p.id.name.clone()).collect(),
+                top: path[0].id.span,
+            });
+        }
     }
 }
 

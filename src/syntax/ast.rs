@@ -96,7 +96,8 @@ pub enum Sector {
     Private,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Ordered by year, then month, then day (the order of the fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Date {
     pub year: u16,
     pub month: u8,

@@ -405,6 +405,13 @@ fn string(cx: &mut Cx, p: P) -> Option<LangText> {
     let inner = p.into_inner().next()?;
     let raw = inner.as_str();
     let (value, line_map) = if inner.as_rule() == Rule::triple_string {
+        if let Some(tab) = text::tab_in_indentation(&raw[3..raw.len() - 3]) {
+            let at = span.start + 3 + tab;
+            cx.errors.push(SyntaxError::TabIndentation {
+                at: Span::new(cx.file, at, at + 1),
+                text: Span::new(cx.file, span.start, span.start + 3),
+            });
+        }
         text::dedent(&raw[3..raw.len() - 3], span.start + 3)
     } else {
         match text::unescape(&raw[1..raw.len() - 1], span.start + 1) {
@@ -912,6 +919,12 @@ fn lower_body(cx: &mut Cx, kind: &str, id: &Ident, header: Span, entries: &[Entr
                 let title = f.req_text("title");
                 let commissioner = f.req_ident("commissioner", "commissioner noms");
                 let period = f.take("period").and_then(|fl| match f.single(&fl, "a period, like `2014-04-01 .. 2015-03-31`") {
+                    Some(Spanned { node: Item::Period(a, b), span }) if b < a => {
+                        // Published as written, the period would run backwards on the title page.
+                        f.failed = true;
+                        f.cx.errors.push(SyntaxError::ReversedPeriod { at: span, from: a, to: b });
+                        None
+                    }
                     Some(Spanned { node: Item::Period(a, b), span }) => Some(Spanned::new((a, b), span)),
                     Some(other) => {
                         f.invalid(&fl, other.span, "a period, like `2014-04-01 .. 2015-03-31`", other.node.describe());
@@ -1030,6 +1043,9 @@ fn lower_body(cx: &mut Cx, kind: &str, id: &Ident, header: Span, entries: &[Entr
                             });
                             continue;
                         }
+                        // A band is a range with its title and text: a rule, scope or condition
+                        // written inside it would otherwise be silently ignored.
+                        reject_others(f.cx, entries, "band", &[Other::Rule, Other::Scope, Other::Condition, Other::Nested]);
                         let mut bf = Fields::new(f.cx, "band", id, kind.span.to(id.span), entries);
                         let range = bf.range("range");
                         if range.is_none() && !bf.failed {
@@ -1253,25 +1269,20 @@ fn targeting_items(cx: &mut Cx, entries: &[Entry]) -> Vec<TargetingItem> {
                 }
             }
             Entry::Scope { kind, entries, span } => {
-                let text = entries.iter().find_map(|e| match e {
-                    Entry::Field(f) if f.name == "text" => match &f.value {
-                        Value::Text(t) => Some(t.clone()),
-                        _ => None,
-                    },
-                    _ => None,
-                });
-                for e in entries {
-                    if let Entry::Field(f) = e {
-                        if f.name != "text" {
-                            cx.errors.push(SyntaxError::UnknownField {
-                                at: f.name_span,
-                                field: f.name.clone(),
-                                kind: "a scope".into(),
-                                of: "targeting".into(),
-                                suggestion: suggest(&f.name, &["text"]),
-                            });
-                        }
-                    }
+                // The scope's one field, read as a declaration's `text` is: a plain string is
+                // English only (the Welsh checks say so), a second `text` is reported.
+                let scope = Ident { name: String::new(), span: *span };
+                let mut f = Fields::new(cx, "scope", &scope, *span, entries);
+                let text = f.text("text");
+                let others = std::mem::take(&mut f.fields);
+                for f in others {
+                    cx.errors.push(SyntaxError::UnknownField {
+                        at: f.name_span,
+                        field: f.name.clone(),
+                        kind: "a scope".into(),
+                        of: "targeting".into(),
+                        suggestion: suggest(&f.name, &["text"]),
+                    });
                 }
                 items.push(TargetingItem::Scope(Scope { kind: kind.clone(), text, items: targeting_items(cx, entries), span: *span }));
             }

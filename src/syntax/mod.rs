@@ -160,6 +160,16 @@ pub enum SyntaxError {
         found: String,
         problem: String,
     },
+    /// A tab in the indentation of a `"""` text; `text` is its opening quotes.
+    TabIndentation {
+        at: Span,
+        text: Span,
+    },
+    ReversedPeriod {
+        at: Span,
+        from: ast::Date,
+        to: ast::Date,
+    },
     /// `derived` on a `note`: a note decides nothing, so nothing is derived.
     DerivedNote {
         at: Span,
@@ -326,6 +336,19 @@ impl Report for SyntaxError {
             InvalidMarkup { at, problem, help } => {
                 Diagnostic::new(&codes::E0111, problem.clone(), Label::new(*at, "here")).with_help(help.clone())
             }
+            TabIndentation { at, text } => Diagnostic::new(
+                &codes::E0114,
+                "a tab in the indentation of a text: how far it indents depends on the editor, so lists could nest other than they look",
+                Label::new(*at, "tab"),
+            )
+            .with_label(*text, "the text starts here")
+            .with_help("indent with spaces only; a nested list item is indented two spaces more than its parent"),
+            ReversedPeriod { at, from, to } => Diagnostic::new(
+                &codes::E0115,
+                format!("the period ends on {} before it starts on {}", date(to), date(from)),
+                Label::new(*at, "ends before it starts"),
+            )
+            .with_help(format!("write the first day first: `period {} .. {}`", date(to), date(from))),
             InvalidLanguage { at, found, problem } => {
                 Diagnostic::new(&codes::E0112, problem.clone(), Label::new(*at, format!("`{found}`")))
                     .with_help("a text block holds `en \"…\"` and `cy \"…\"`, each once")
@@ -339,6 +362,10 @@ impl Report for SyntaxError {
             .with_help("if the guidance implies a decision, write `invest` or `avoid` with `derived`; otherwise remove `derived`"),
         }
     }
+}
+
+fn date(d: &ast::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
 }
 
 /// "a section", "an intention".

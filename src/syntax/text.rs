@@ -80,6 +80,43 @@ pub fn dedent(content: &str, base: usize) -> (String, Vec<(usize, usize)>) {
     (out, map)
 }
 
+/// The offset of a tab that makes a `"""` text's indentation ambiguous, if any. A tab has no
+/// width of its own, and `dedent` removes the common indentation by bytes, so a tab counts as
+/// one space: the same text would nest its lists one way here and another way in an editor
+/// that shows tabs as four columns. A tab is harmless only in the indentation every line with
+/// text shares to the byte (a whole text indented one tab deeper), because all of that is
+/// removed; anywhere else in the indentation it is reported.
+pub fn tab_in_indentation(content: &str) -> Option<usize> {
+    let mut lines: Vec<(usize, &str)> = Vec::new();
+    let mut offset = 0;
+    for line in content.split('\n') {
+        if !line.trim().is_empty() {
+            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+            lines.push((offset, &line[..indent]));
+        }
+        offset += line.len() + 1;
+    }
+    if !lines.iter().any(|(_, i)| i.contains('\t')) {
+        return None;
+    }
+    let common = lines.iter().map(|(_, i)| i.len()).min().unwrap_or(0);
+    let (first_at, first) = lines[0];
+    for (at, indent) in &lines {
+        if indent[..common] != first[..common] {
+            // The shared part differs between lines: one of them has a tab where the other
+            // has a space. Point at a tab of this line, or else at the first line's.
+            return Some(match indent.find('\t') {
+                Some(t) => at + t,
+                None => first_at + first.find('\t').unwrap_or(0),
+            });
+        }
+        if let Some(t) = indent[common..].find('\t') {
+            return Some(at + common + t);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +127,17 @@ mod tests {
         assert_eq!(text, "one\n  two\n\nthree");
         assert_eq!(map[0], (0, 15));
         assert_eq!(map[1], (4, 23));
+    }
+
+    #[test]
+    fn tabs_in_indentation_are_found_and_other_tabs_are_not() {
+        assert_eq!(tab_in_indentation("\n    - one\n\t- two\n"), Some(11));
+        assert_eq!(tab_in_indentation("\n  x\n  \t  - mixed\n"), Some(7));
+        assert_eq!(tab_in_indentation("\n    a\ttab inside a line\n\t\n"), None);
+        // One tab before every line is common indentation: removed, harmless.
+        assert_eq!(tab_in_indentation("\n\t    - one\n\t      - two\n\t"), None);
+        // The same width written two ways.
+        assert_eq!(tab_in_indentation("\n\t  - one\n  \t- two\n"), Some(12));
     }
 
     #[test]

@@ -1,0 +1,118 @@
+//! Inputs that used to pass silently, where a fixture cannot show it: the command line on a
+//! folder with no policy in it, and the model refusing what the checks would not let through
+//! (issue 9, item 3).
+
+use std::path::Path;
+use std::process::Command;
+
+fn intentc(args: &[&str], dir: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_intentc")).args(args).current_dir(dir).output().expect("intentc runs")
+}
+
+#[test]
+fn a_folder_with_no_intent_files_is_refused_not_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("empty")).unwrap();
+    std::fs::create_dir_all(dir.path().join("targets_only")).unwrap();
+    std::fs::write(dir.path().join("targets_only/t.yaml"), "status: illustrative\ntargets: {}\n").unwrap();
+    for folder in ["empty", "targets_only"] {
+        for command in [vec!["check", folder], vec!["build", folder, "--out", "dist"]] {
+            let out = intentc(&command, dir.path());
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{command:?}: {stderr}");
+            assert!(stderr.contains("holds no .intent files"), "{command:?}: {stderr}");
+        }
+    }
+    assert!(!dir.path().join("dist").exists());
+}
+
+/// Checks and builds a small project (with the fixtures' prelude, Welsh stamped): the pages.
+fn build_small(files: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
+    let prelude = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prelude.intent")).unwrap();
+    let mut project = intentc::source::Project::new();
+    project.add_str("intentions/prelude.intent", &prelude);
+    for (path, text) in files {
+        project.add_str(*path, text);
+    }
+    project.sort();
+    let stamped: Vec<(String, String)> =
+        project.files.iter().map(|f| (f.path.clone(), intentc::syntax::stamp::stamp_file(&project, f.id).0)).collect();
+    let mut project = intentc::source::Project::new();
+    for (path, text) in &stamped {
+        project.add_str(path.clone(), text);
+    }
+    project.sort();
+    let result = intentc::check(&project, intentc::diagnostics::Policy { strict_welsh: true, deny_warnings: true });
+    assert!(!result.diagnostics.has_errors(), "{:?}", result.diagnostics.codes());
+    let out = intentc::emit::build(&result.model.unwrap(), &Default::default()).unwrap();
+    out.files.into_iter().map(|(k, v)| (k, String::from_utf8(v).unwrap())).collect()
+}
+
+#[test]
+fn targeting_under_an_overarching_intention_is_in_annex_a_in_both_languages() {
+    let pages = build_small(&[(
+        "intentions/a.intent",
+        r#"
+section annex_a { annex A; title { en "Specific intentions" cy "Bwriadau penodol" }; includes specific_intentions }
+intention 4 { title { en "Target resources" cy "Targedu adnoddau" } }
+intention 4a {
+  under 4
+  title { en "Target by risk" cy "Targedu yn ôl risg" }
+  unmeasured { en "Guidance only." cy "Canllaw yn unig." }
+}
+attribute ogrs3 { name { en "OGRS3 score" cy "Sgôr OGRS3" }; type percent }
+service programmes { name { en "Programmes" cy "Rhaglenni" }; kind intervention }
+targeting core {
+  under 4
+  title { en "Core principles of targeting" cy "Egwyddorion craidd targedu" }
+  invest 1 programmes { when ogrs3 >= 50; text { en "Programmes for the higher band." cy "Rhaglenni ar gyfer y band uwch." } }
+}
+"#,
+    )]);
+    for (lang, title, rule) in [
+        ("en", "Core principles of targeting", "Programmes for the higher band."),
+        ("cy", "Egwyddorion craidd targedu", "Rhaglenni ar gyfer y band uwch."),
+    ] {
+        let page = pages.iter().find(|(k, _)| k.starts_with(&format!("{lang}/")) && k.ends_with("index.html")).map(|(_, v)| v).unwrap();
+        assert!(page.contains(title), "{lang}: the targeting's title is missing");
+        assert!(page.contains(rule), "{lang}: the targeting's rule is missing");
+        assert!(page.contains("id=\"tgt-core\""), "{lang}: the targeting has no anchor");
+    }
+}
+
+/// The model never publishes a rule without its condition (issue 9 item 3: a rule whose
+/// condition failed to lower became "always applies"). `check` does not build the model for a
+/// project with errors, so the model is called here directly on one: the rule's condition
+/// names an attribute that is not declared, which `check` reports as E0202.
+#[test]
+fn a_rule_whose_condition_was_not_read_is_never_published_as_always_applying() {
+    let mut project = intentc::source::Project::new();
+    let prelude = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prelude.intent")).unwrap();
+    project.add_str("intentions/prelude.intent", &prelude);
+    project.add_str(
+        "intentions/a.intent",
+        r#"
+service programmes { name { en "Programmes" cy "Rhaglenni" }; kind intervention }
+targeting core {
+  title { en "Core principles of targeting" cy "Egwyddorion craidd targedu" }
+  avoid 1 programmes { when ogrs_score >= 50 }
+}
+"#,
+    );
+    project.sort();
+    let result = intentc::check(&project, Default::default());
+    assert!(result.diagnostics.codes().iter().filter(|c| c.starts_with('E')).eq(["E0202"].iter()), "{:?}", result.diagnostics.codes());
+    assert!(result.model.is_none());
+    let (files, _) = intentc::syntax::parse_project(&project);
+    let (symbols, _) = intentc::resolve::resolve(&files);
+    let checked = intentc::check::check_all(&project, &symbols);
+    match intentc::model::build(&project, &symbols, &checked.facts) {
+        Ok(policy) => panic!("the model was built; the rule's condition is {:?}", policy.rules[0].condition),
+        Err(e) => {
+            let codes: Vec<_> = e.diagnostics().iter().map(|d| (d.code.id, d.message.clone())).collect();
+            assert_eq!(codes.len(), 1, "{codes:?}");
+            assert_eq!(codes[0].0, "E0507");
+            assert!(codes[0].1.contains("`core.1`"), "{}", codes[0].1);
+        }
+    }
+}
