@@ -113,7 +113,7 @@ fn offender(pairs: &[(&str, &str)]) -> Offender {
 }
 
 /// A full offender: a man with a violent index offence, no flags set, and these changes.
-fn full(changes: &[(&str, &str)]) -> Outcome {
+fn full(changes: &[(&str, &str)]) -> Outcome<'static> {
     let mut base: BTreeMap<&str, &str> = BTreeMap::new();
     for a in &bundle().attributes.attributes {
         let v = match &a.domain {
@@ -147,7 +147,7 @@ fn applies(o: &Outcome, rule: &str) -> bool {
 }
 
 fn band(o: &Outcome) -> String {
-    o.bands[0].band.clone().unwrap_or_default()
+    o.bands[0].band.unwrap_or_default().to_string()
 }
 
 /// Every rule of the 4(a) guidance and of 6(b)'s restorative justice targeting, with its verb and
@@ -331,7 +331,7 @@ fn sex_offender_rules() {
     let low3 = high.decisions.iter().find(|d| d.rule == "reconviction_bands.low.3").expect("the low band rule applies");
     assert!(low3.superseded_by.is_none());
     for r in ["sex_offenders.elevated.1", "sex_offenders.elevated.3"] {
-        assert!(low3.exceptions.contains(&r.to_string()), "{r} in {:?}", low3.exceptions);
+        assert!(low3.exceptions.contains(&r), "{r} in {:?}", low3.exceptions);
     }
     // Image-only offences: no accredited programmes, whatever the risk.
     let images = full(&[sex[0], sex[1], ("sexual_risk", "very_high"), ("images_only", "yes")]);
@@ -361,7 +361,7 @@ fn violent_offender_rules() {
     let row = full(&[("ogrs3", "60"), ("violence_risk", "medium")]);
     let item3 = row.decisions.iter().find(|d| d.rule == "reconviction_bands.high-very_high.3").expect("the row's item 3 applies");
     assert!(item3.superseded_by.is_none());
-    assert!(item3.exceptions.contains(&"violent_offenders.violent.4".to_string()), "{:?}", item3.exceptions);
+    assert!(item3.exceptions.contains(&"violent_offenders.violent.4"), "{:?}", item3.exceptions);
 }
 
 #[test]
@@ -391,7 +391,7 @@ fn restorative_justice_targeting() {
     // The medium band's invest in conferencing is reversed outright for intimate partner violence.
     let medium_ipv = full(&[victim[0], victim[1], ("ogrs3", "30"), ("intimate_partner_violence", "yes")]);
     let medium4 = medium_ipv.decisions.iter().find(|d| d.rule == "reconviction_bands.medium.4").expect("the band rule applies");
-    assert_eq!(medium4.superseded_by.as_deref(), Some("rj_targeting.2"));
+    assert_eq!(medium4.superseded_by, Some("rj_targeting.2"));
     let exceptional = full(&[victim[0], victim[1], ("ogrs3", "50"), ("intimate_partner_violence", "yes"), ("rj_clear_benefit", "yes")]);
     assert!(!applies(&exceptional, "rj_targeting.2"), "except in exceptional circumstances");
 }
@@ -411,7 +411,7 @@ fn input_mistakes_are_errors_not_defaults() {
     assert_eq!(codes, ["E0701", "E0701", "E0702"]);
     // Missing attributes leave rules undetermined, never silently applied.
     let partial = ev.evaluate(&offender(&[("ogrs3", "30")]));
-    assert!(partial.undetermined.iter().any(|u| u.rule == "sex_offenders.all.5" && u.missing.contains(&"images_only".to_string())));
+    assert!(partial.undetermined.iter().any(|u| u.rule == "sex_offenders.all.5" && u.missing.contains(&"images_only")));
     assert!(!partial.decisions.iter().any(|d| d.rule.starts_with("sex_offenders")));
 }
 
@@ -450,9 +450,57 @@ proptest! {
             Value::Word(w) => intentc::check::logic::Val::Word(w.clone()),
         })).collect();
         let expected = model.decide(&for_model);
-        let got: Vec<intentc::model::Applied> = from_bundle.decisions.iter().map(|d| intentc::model::Applied { rule: d.rule.clone(), superseded_by: d.superseded_by.clone(), exceptions: d.exceptions.clone() }).collect();
+        let got: Vec<intentc::model::Applied> = from_bundle.decisions.iter().map(|d| intentc::model::Applied { rule: d.rule.to_string(), superseded_by: d.superseded_by.map(str::to_string), exceptions: d.exceptions.iter().map(|e| e.to_string()).collect() }).collect();
         prop_assert!(from_bundle.undetermined.is_empty());
         prop_assert_eq!(got, expected);
+    }
+}
+
+/// Any offender: each attribute left out, or given a value of any type (even the wrong one,
+/// which `evaluate` must treat as `holds` does).
+fn arb_any_offender() -> impl Strategy<Value = Vec<(String, Value)>> {
+    let b = bundle();
+    let strategies: Vec<BoxedStrategy<Option<(String, Value)>>> = b
+        .attributes
+        .attributes
+        .iter()
+        .map(|a| {
+            let id = a.id.clone();
+            let words: Vec<String> = match &a.domain {
+                intentc::bundle::Domain::Level { values } | intentc::bundle::Domain::Option { values } => values.clone(),
+                _ => Vec::new(),
+            }
+            .into_iter()
+            .chain(["zzz".to_string()])
+            .collect();
+            let value = prop_oneof![
+                (-5i64..120).prop_map(Value::Number),
+                any::<bool>().prop_map(Value::Bool),
+                proptest::sample::select(words).prop_map(Value::Word),
+            ];
+            proptest::option::of(value.prop_map(move |v| (id.clone(), v))).boxed()
+        })
+        .collect();
+    strategies.prop_map(|v| v.into_iter().flatten().collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, failure_persistence: None, ..ProptestConfig::default() })]
+    /// `evaluate` compiles the conditions (attributes to slots, levels to positions); it must
+    /// say what `holds`, read straight off the bundle's conditions, says of every rule.
+    #[test]
+    fn compiled_conditions_say_what_holds_says(values in arb_any_offender()) {
+        let b = bundle();
+        let ev = Evaluator::new(b);
+        let o: Offender = values.into_iter().collect();
+        let outcome = ev.evaluate(&o);
+        let applies: Vec<&str> = b.rules.rules.iter().filter(|r| ev.holds(&r.condition, &o) == Some(true)).map(|r| r.id.as_str()).collect();
+        let unknown: Vec<&str> = b.rules.rules.iter().filter(|r| ev.holds(&r.condition, &o).is_none()).map(|r| r.id.as_str()).collect();
+        prop_assert_eq!(outcome.decisions.iter().map(|d| d.rule).collect::<Vec<_>>(), applies);
+        prop_assert_eq!(outcome.undetermined.iter().map(|u| u.rule).collect::<Vec<_>>(), unknown);
+        for u in &outcome.undetermined {
+            prop_assert!(u.missing.iter().all(|a| !o.contains_key(*a)), "{:?}", u);
+        }
     }
 }
 

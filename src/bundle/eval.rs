@@ -6,7 +6,7 @@
 //! So `avoid … unless images_only` does not apply to an offender whose offence type is not
 //! known. Conditions are evaluated in three-valued logic (Kleene's) for that.
 
-use super::{Bundle, Condition, Domain, Source, Text, Value};
+use super::{Bundle, Condition, Domain, Op, Source, Text, Value};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -97,49 +97,112 @@ fn describe(d: &Domain) -> String {
     }
 }
 
+// The outcome borrows from the bundle: evaluating an offender copies no id, text or source.
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct BandResult {
-    pub band_set: String,
-    pub attribute: String,
-    pub band: Option<String>,
-    pub title: Option<Text>,
+pub struct BandResult<'b> {
+    pub band_set: &'b str,
+    pub attribute: &'b str,
+    pub band: Option<&'b str>,
+    pub title: Option<&'b Text>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Decision {
-    pub rule: String,
-    pub targeting: String,
-    pub verb: String,
+pub struct Decision<'b> {
+    pub rule: &'b str,
+    pub targeting: &'b str,
+    pub verb: &'b str,
     pub number: Option<u32>,
-    pub service: Option<String>,
-    pub text: Option<Text>,
+    pub service: Option<&'b str>,
+    pub text: Option<&'b Text>,
     /// The document's own label, or the publisher's reading (with `reason`).
     pub label: super::Label,
-    pub reason: Option<Text>,
-    pub source: Source,
+    pub reason: Option<&'b Text>,
+    pub source: &'b Source,
     /// Set when guidance that overrides this rule's guidance decides the other way about
     /// everything this rule is about.
-    pub superseded_by: Option<String>,
+    pub superseded_by: Option<&'b str>,
     /// Rules of overriding guidance that decide the other way about part of what this rule
     /// is about (a programme within its class): the decision holds except for those.
-    pub exceptions: Vec<String>,
+    pub exceptions: Vec<&'b str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Undetermined {
-    pub rule: String,
-    pub verb: String,
+pub struct Undetermined<'b> {
+    pub rule: &'b str,
+    pub verb: &'b str,
     pub label: super::Label,
-    pub service: Option<String>,
+    pub service: Option<&'b str>,
     /// The attributes the rule needs that were not given.
-    pub missing: Vec<String>,
+    pub missing: Vec<&'b str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Outcome {
-    pub bands: Vec<BandResult>,
-    pub decisions: Vec<Decision>,
-    pub undetermined: Vec<Undetermined>,
+pub struct Outcome<'b> {
+    pub bands: Vec<BandResult<'b>>,
+    pub decisions: Vec<Decision<'b>>,
+    pub undetermined: Vec<Undetermined<'b>>,
+}
+
+/// A condition with its attributes resolved to slots (indexes into the offender's values)
+/// and level values to their positions, once, when the evaluator is made. It means exactly
+/// what [`Evaluator::holds`] says of the condition it was made from.
+#[derive(Debug, Clone)]
+enum Compiled<'b> {
+    All(Vec<Compiled<'b>>),
+    Any(Vec<Compiled<'b>>),
+    Not(Box<Compiled<'b>>),
+    /// A number attribute compared with a number.
+    Number {
+        slot: usize,
+        op: Op,
+        value: i64,
+    },
+    /// A level attribute compared with a level (`None`: not one of its levels).
+    Level {
+        slot: usize,
+        op: Op,
+        position: Option<usize>,
+    },
+    /// Any other comparison: equal or not.
+    Same {
+        slot: usize,
+        op: Op,
+        value: &'b Value,
+    },
+    /// An attribute the bundle does not declare, compared: never known.
+    Undeclared,
+    OneOf {
+        slot: usize,
+        values: &'b [Value],
+    },
+    Between {
+        slot: usize,
+        min: i64,
+        max: i64,
+    },
+    Is {
+        slot: usize,
+    },
+}
+
+/// One attribute's value for the offender being evaluated.
+#[derive(Clone, Copy)]
+struct Slot<'o> {
+    value: Option<&'o Value>,
+    /// For a level attribute given a level: its position.
+    level: Option<usize>,
+}
+
+/// A rule, ready to evaluate.
+struct Prepared<'b> {
+    condition: Compiled<'b>,
+    /// The attributes the condition needs (sorted, distinct), with their slots.
+    needs: Vec<(&'b str, usize)>,
+    /// The session class.
+    class: (u64, u64),
+    /// Index of the rule's targeting in `beats` (`None`: not a targeting of the bundle).
+    targeting: Option<usize>,
 }
 
 /// A rule's session class: its own, narrowed by its service's session count.
@@ -159,13 +222,17 @@ fn class_of(r: &super::Rule, services: &HashMap<&str, Option<(u64, Option<u64>)>
 /// An evaluator over one bundle, with its indexes built once.
 pub struct Evaluator<'b> {
     bundle: &'b Bundle,
-    /// Each rule's session class, by rule id, computed once.
-    classes: HashMap<&'b str, (u64, u64)>,
     /// `beats[a][b]`: targeting a overrides targeting b (transitively), by index.
     beats: Vec<Vec<bool>>,
-    targeting_index: HashMap<&'b str, usize>,
     domains: BTreeMap<&'b str, &'b Domain>,
     lineage: HashMap<&'b str, Vec<&'b str>>,
+    /// The attributes the rules and band sets read, by slot: each with its domain, if the
+    /// bundle declares it.
+    slots: Vec<(&'b str, Option<&'b Domain>)>,
+    /// The rules, in the bundle's order.
+    rules: Vec<Prepared<'b>>,
+    /// Each band set's attribute slot.
+    band_slots: Vec<usize>,
 }
 
 impl<'b> Evaluator<'b> {
@@ -203,7 +270,6 @@ impl<'b> Evaluator<'b> {
         }
         let services: HashMap<&str, Option<(u64, Option<u64>)>> =
             bundle.services.services.iter().map(|s| (s.id.as_str(), s.sessions)).collect();
-        let classes = bundle.rules.rules.iter().map(|r| (r.id.as_str(), class_of(r, &services))).collect();
         let targeting_index: HashMap<&str, usize> = bundle.rules.targeting.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
         let n = targeting_index.len();
         let mut beats = vec![vec![false; n]; n];
@@ -212,7 +278,25 @@ impl<'b> Evaluator<'b> {
                 beats[i][j] = true;
             }
         }
-        Evaluator { bundle, classes, beats, targeting_index, domains, lineage }
+        let mut slots = Slots { domains: &domains, index: HashMap::new(), slots: Vec::new() };
+        let rules = bundle
+            .rules
+            .rules
+            .iter()
+            .map(|r| {
+                let mut needed = BTreeSet::new();
+                Self::attributes(&r.condition, &mut needed);
+                Prepared {
+                    condition: slots.compile(&r.condition),
+                    needs: needed.into_iter().map(|a| (a, slots.slot(a))).collect(),
+                    class: class_of(r, &services),
+                    targeting: targeting_index.get(r.targeting.as_str()).copied(),
+                }
+            })
+            .collect();
+        let band_slots = bundle.bands.band_sets.iter().map(|set| slots.slot(&set.attribute)).collect();
+        let slots = slots.slots;
+        Evaluator { bundle, beats, domains, lineage, slots, rules, band_slots }
     }
 
     /// Reads `--set name=value` style input into a typed value.
@@ -373,7 +457,8 @@ impl<'b> Evaluator<'b> {
         }
     }
 
-    fn attributes(c: &Condition, out: &mut BTreeSet<String>) {
+    /// The attributes a condition reads.
+    fn attributes<'c>(c: &'c Condition, out: &mut BTreeSet<&'c str>) {
         match c {
             Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| Self::attributes(c, out)),
             Condition::Not(c) => Self::attributes(c, out),
@@ -381,7 +466,7 @@ impl<'b> Evaluator<'b> {
             | Condition::OneOf { attribute, .. }
             | Condition::Between { attribute, .. }
             | Condition::Is { attribute } => {
-                out.insert(attribute.clone());
+                out.insert(attribute);
             }
         }
     }
@@ -392,71 +477,83 @@ impl<'b> Evaluator<'b> {
         a == b || la.contains(&b) || lb.contains(&a)
     }
 
-    /// The programmes a rule is about, by number of sessions: the rule's class narrowed by
-    /// the service's own count. Two rules about one service but disjoint classes (fewer than
-    /// 18 sessions, more than 40) do not decide about the same programmes.
-    fn sessions(&self, rule: &str) -> (u64, u64) {
-        self.classes.get(rule).copied().unwrap_or((0, u64::MAX))
+    /// The offender's value of each slot, looked up by name once.
+    fn slot_values<'o>(&self, o: &'o Offender) -> Vec<Slot<'o>> {
+        self.slots
+            .iter()
+            .map(|(name, domain)| {
+                let value = o.get(*name);
+                let level = match (domain, value) {
+                    (Some(Domain::Level { values }), Some(Value::Word(w))) => values.iter().position(|x| x == w),
+                    _ => None,
+                };
+                Slot { value, level }
+            })
+            .collect()
     }
 
     /// The guidance for one offender.
-    pub fn evaluate(&self, o: &Offender) -> Outcome {
+    pub fn evaluate(&self, o: &Offender) -> Outcome<'b> {
+        let values = self.slot_values(o);
         let bands = self
             .bundle
             .bands
             .band_sets
             .iter()
-            .map(|set| {
-                let band = match o.get(&set.attribute) {
+            .zip(&self.band_slots)
+            .map(|(set, &slot)| {
+                let band = match values[slot].value {
                     Some(Value::Number(n)) => set.bands.iter().find(|b| *n >= b.min && *n <= b.max),
                     _ => None,
                 };
                 BandResult {
-                    band_set: set.id.clone(),
-                    attribute: set.attribute.clone(),
-                    band: band.map(|b| b.id.clone()),
-                    title: band.map(|b| b.title.clone()),
+                    band_set: &set.id,
+                    attribute: &set.attribute,
+                    band: band.map(|b| b.id.as_str()),
+                    title: band.map(|b| &b.title),
                 }
             })
             .collect();
         let mut decisions = Vec::new();
+        // The prepared rule of each decision.
+        let mut of: Vec<&Prepared> = Vec::new();
         let mut undetermined = Vec::new();
-        for r in &self.bundle.rules.rules {
-            match self.holds(&r.condition, o) {
-                Some(true) => decisions.push(Decision {
-                    rule: r.id.clone(),
-                    targeting: r.targeting.clone(),
-                    verb: r.verb.clone(),
-                    number: r.number,
-                    service: r.service.clone(),
-                    text: r.text.clone(),
-                    label: r.label,
-                    reason: r.reason.clone(),
-                    source: r.source.clone(),
-                    superseded_by: None,
-                    exceptions: Vec::new(),
-                }),
-                Some(false) => {}
-                None => {
-                    let mut needed = BTreeSet::new();
-                    Self::attributes(&r.condition, &mut needed);
-                    undetermined.push(Undetermined {
-                        rule: r.id.clone(),
-                        verb: r.verb.clone(),
+        for (r, p) in self.bundle.rules.rules.iter().zip(&self.rules) {
+            match p.condition.holds(&values) {
+                Some(true) => {
+                    decisions.push(Decision {
+                        rule: &r.id,
+                        targeting: &r.targeting,
+                        verb: &r.verb,
+                        number: r.number,
+                        service: r.service.as_deref(),
+                        text: r.text.as_ref(),
                         label: r.label,
-                        service: r.service.clone(),
-                        missing: needed.into_iter().filter(|a| !o.contains_key(a)).collect(),
+                        reason: r.reason.as_ref(),
+                        source: &r.source,
+                        superseded_by: None,
+                        exceptions: Vec::new(),
                     });
+                    of.push(p);
                 }
+                Some(false) => {}
+                None => undetermined.push(Undetermined {
+                    rule: &r.id,
+                    verb: &r.verb,
+                    label: r.label,
+                    service: r.service.as_deref(),
+                    missing: p.needs.iter().filter(|(_, slot)| values[*slot].value.is_none()).map(|(a, _)| *a).collect(),
+                }),
             }
         }
         // Where guidance that wins decides the other way, the losing decision is kept but
         // marked, so a caseworker sees both and which prevails: superseded when the winner
         // covers all of it, an exception when it covers part.
         let n = decisions.len();
-        let tix: Vec<usize> =
-            decisions.iter().map(|d| self.targeting_index.get(d.targeting.as_str()).copied().unwrap_or(usize::MAX)).collect();
-        let beats = |i: usize, j: usize| tix[i] != usize::MAX && tix[j] != usize::MAX && self.beats[tix[i]][tix[j]];
+        let beats = |i: usize, j: usize| match (of[i].targeting, of[j].targeting) {
+            (Some(a), Some(b)) => self.beats[a][b],
+            _ => false,
+        };
         for j in 0..n {
             for i in 0..n {
                 // The override relation is the cheapest test and rules out most pairs.
@@ -467,15 +564,15 @@ impl<'b> Evaluator<'b> {
                 if a.verb == b.verb || a.verb == "note" || b.verb == "note" {
                     continue;
                 }
-                let (Some(sa), Some(sb)) = (&a.service, &b.service) else { continue };
-                let (ca, cb) = (self.sessions(&a.rule), self.sessions(&b.rule));
+                let (Some(sa), Some(sb)) = (a.service, b.service) else { continue };
+                let (ca, cb) = (of[i].class, of[j].class);
                 let overlap = ca.0.max(cb.0) <= ca.1.min(cb.1);
                 if !(self.related(sa, sb) && overlap) {
                     continue;
                 }
-                let covers_service = sa == sb || self.lineage.get(sb.as_str()).is_some_and(|l| l.contains(&sa.as_str()));
+                let covers_service = sa == sb || self.lineage.get(sb).is_some_and(|l| l.contains(&sa));
                 let covers_sessions = ca.0 <= cb.0 && ca.1 >= cb.1;
-                let winner = a.rule.clone();
+                let winner = a.rule;
                 if covers_service && covers_sessions {
                     if decisions[j].superseded_by.is_none() {
                         decisions[j].superseded_by = Some(winner);
@@ -486,5 +583,95 @@ impl<'b> Evaluator<'b> {
             }
         }
         Outcome { bands, decisions, undetermined }
+    }
+}
+
+/// Gives each attribute a slot and compiles conditions over the slots.
+struct Slots<'b, 'd> {
+    domains: &'d BTreeMap<&'b str, &'b Domain>,
+    index: HashMap<&'b str, usize>,
+    slots: Vec<(&'b str, Option<&'b Domain>)>,
+}
+
+impl<'b> Slots<'b, '_> {
+    fn slot(&mut self, name: &'b str) -> usize {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        self.slots.push((name, self.domains.get(name).copied()));
+        self.index.insert(name, self.slots.len() - 1);
+        self.slots.len() - 1
+    }
+
+    fn compile(&mut self, c: &'b Condition) -> Compiled<'b> {
+        match c {
+            Condition::All(cs) => Compiled::All(cs.iter().map(|c| self.compile(c)).collect()),
+            Condition::Any(cs) => Compiled::Any(cs.iter().map(|c| self.compile(c)).collect()),
+            Condition::Not(c) => Compiled::Not(Box::new(self.compile(c))),
+            Condition::Compare { attribute, op, value } => {
+                let slot = self.slot(attribute);
+                match (self.slots[slot].1, value) {
+                    (None, _) => Compiled::Undeclared,
+                    (Some(Domain::Number { .. }), Value::Number(v)) => Compiled::Number { slot, op: *op, value: *v },
+                    (Some(Domain::Level { values }), Value::Word(w)) => {
+                        Compiled::Level { slot, op: *op, position: values.iter().position(|x| x == w) }
+                    }
+                    _ => Compiled::Same { slot, op: *op, value },
+                }
+            }
+            Condition::OneOf { attribute, values } => Compiled::OneOf { slot: self.slot(attribute), values },
+            Condition::Between { attribute, min, max } => Compiled::Between { slot: self.slot(attribute), min: *min, max: *max },
+            Condition::Is { attribute } => Compiled::Is { slot: self.slot(attribute) },
+        }
+    }
+}
+
+impl Compiled<'_> {
+    /// What [`Evaluator::holds`] says of the condition this was compiled from.
+    fn holds(&self, values: &[Slot]) -> Option<bool> {
+        use std::cmp::Ordering;
+        // A value of another type than the comparison's is never equal to it.
+        let other = |op: Op, v: &Value, value: &Value| Some(op.holds(if v == value { Ordering::Equal } else { Ordering::Less }));
+        match self {
+            Compiled::All(cs) => {
+                let mut unknown = false;
+                for c in cs {
+                    match c.holds(values) {
+                        Some(false) => return Some(false),
+                        None => unknown = true,
+                        Some(true) => {}
+                    }
+                }
+                (!unknown).then_some(true)
+            }
+            Compiled::Any(cs) => {
+                let mut unknown = false;
+                for c in cs {
+                    match c.holds(values) {
+                        Some(true) => return Some(true),
+                        None => unknown = true,
+                        Some(false) => {}
+                    }
+                }
+                (!unknown).then_some(false)
+            }
+            Compiled::Not(c) => c.holds(values).map(|b| !b),
+            Compiled::Number { slot, op, value } => match values[*slot].value? {
+                Value::Number(a) => Some(op.holds(a.cmp(value))),
+                _ => Some(op.holds(Ordering::Less)),
+            },
+            Compiled::Level { slot, op, position } => match values[*slot].value? {
+                Value::Word(_) => Some(op.holds(values[*slot].level?.cmp(&(*position)?))),
+                _ => Some(op.holds(Ordering::Less)),
+            },
+            Compiled::Same { slot, op, value } => other(*op, values[*slot].value?, value),
+            Compiled::Undeclared => None,
+            Compiled::OneOf { slot, values: vs } => Some(vs.contains(values[*slot].value?)),
+            Compiled::Between { slot, min, max } => match values[*slot].value? {
+                Value::Number(n) => Some(n >= min && n <= max),
+                _ => Some(false),
+            },
+            Compiled::Is { slot } => Some(matches!(values[*slot].value?, Value::Bool(true))),
+        }
     }
 }

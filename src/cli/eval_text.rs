@@ -163,13 +163,13 @@ impl<'b> Report<'b> {
         out.push('\n');
         for b in &outcome.bands {
             let set = self.bundle.bands.band_sets.iter().find(|s| s.id == b.band_set);
-            let name = set.map(|s| self.text(&s.title).to_string()).unwrap_or_else(|| b.band_set.clone());
+            let name = set.map(|s| self.text(&s.title).to_string()).unwrap_or_else(|| b.band_set.to_string());
             match (&b.band, &b.title) {
                 (Some(id), Some(t)) => {
                     let _ = writeln!(out, "{name}: {} ({id})", self.text(t));
                 }
                 _ => {
-                    let _ = writeln!(out, "{name}: {} {} (`--set {}=…`)", w.not_known, self.attribute(&b.attribute), b.attribute);
+                    let _ = writeln!(out, "{name}: {} {} (`--set {}=…`)", w.not_known, self.attribute(b.attribute), b.attribute);
                 }
             }
         }
@@ -204,8 +204,8 @@ impl<'b> Report<'b> {
 
     fn decision(&self, out: &mut String, d: &Decision, offender: &Offender) {
         let w = self.w;
-        let rule = self.rules.get(d.rule.as_str()).copied();
-        let mut head = capitalise(&d.service.as_deref().map(|s| self.service(s)).unwrap_or_default());
+        let rule = self.rules.get(d.rule).copied();
+        let mut head = capitalise(&d.service.map(|s| self.service(s)).unwrap_or_default());
         if let Some(sessions) = rule.and_then(|r| r.sessions) {
             let _ = write!(head, " ({})", self.sessions(sessions));
         }
@@ -282,7 +282,7 @@ impl<'b> Report<'b> {
         let mut count: BTreeMap<&str, usize> = BTreeMap::new();
         for u in &outcome.undetermined {
             for m in &u.missing {
-                *count.entry(m.as_str()).or_default() += 1;
+                *count.entry(*m).or_default() += 1;
             }
         }
         let mut ranked: Vec<(&str, usize)> = count.into_iter().collect();
@@ -304,9 +304,9 @@ impl<'b> Report<'b> {
         }
         let _ = writeln!(out, "{}{example}.\n", w.how_to_give);
         for u in &outcome.undetermined {
-            let service = u.service.as_deref().map(|s| self.service(s)).unwrap_or_default();
+            let service = u.service.map(|s| self.service(s)).unwrap_or_default();
             // "Guidance: X", not "Guidance X"; and no Welsh mutation to get wrong after a colon.
-            let what = match u.verb.as_str() {
+            let what = match u.verb {
                 "invest" => format!("{} {service}", w.invest),
                 "avoid" => format!("{} {service}", w.avoid),
                 _ if service.is_empty() => w.note.to_string(),
