@@ -213,12 +213,13 @@ fn measure(p: &Project, runs: usize) -> Timing {
         let (symbols, _) = intentc::resolve::resolve(&files);
         resolve.push(t.elapsed().as_secs_f64());
         let t = Instant::now();
-        let found = intentc::check::check(p, &symbols);
+        let checked = intentc::check::check_all(p, &symbols);
+        let found = &checked.errors;
         checks.push(t.elapsed().as_secs_f64());
         let t = Instant::now();
-        let m = if found.is_empty() { intentc::model::build(p, &symbols).ok() } else { None };
+        let m = if found.is_empty() { intentc::model::build(p, &symbols, &checked.facts).ok() } else { None };
         model.push(t.elapsed().as_secs_f64());
-        drop((m, found, symbols));
+        drop((m, checked, symbols));
         if total[r] > 10.0 {
             break;
         }

@@ -104,7 +104,8 @@ fn main() {
         let (symbols, _) = intentc::resolve::resolve(&files);
         let resolve = ms(t);
         let t = Instant::now();
-        let found = check::check(&project, &symbols);
+        let checked = check::check_all(&project, &symbols);
+        let found = &checked.errors;
         let checks = ms(t);
         let mut errors = Vec::new();
         let t = Instant::now();
@@ -115,7 +116,7 @@ fn main() {
         check::rules::check(&symbols, &mut errors);
         let rules = ms(t);
         let t = Instant::now();
-        let model = intentc::model::build(&project, &symbols);
+        let model = intentc::model::build(&project, &symbols, &checked.facts);
         let model_ms = ms(t);
         assert!(found.is_empty() && model.is_ok(), "the project does not check clean: {} problems", found.len());
         extra = format!(

@@ -43,9 +43,10 @@ pub fn check(project: &Project, policy: Policy) -> CheckResult {
     {
         let (symbols, errors) = resolve::resolve(&files);
         diagnostics.extend(errors.iter().map(diagnostics::Report::report));
-        diagnostics.extend(check::check(project, &symbols).iter().map(diagnostics::Report::report));
+        let checked = check::check_all(project, &symbols);
+        diagnostics.extend(checked.errors.iter().map(diagnostics::Report::report));
         if !diagnostics.items.iter().any(|d| policy.is_error(d)) {
-            match model::build(project, &symbols) {
+            match model::build(project, &symbols, &checked.facts) {
                 Ok(m) => model = Some(m),
                 Err(e) => diagnostics.extend(e.diagnostics()),
             }

@@ -105,7 +105,8 @@ targeting core {
     assert!(result.model.is_none());
     let (files, _) = intentc::syntax::parse_project(&project);
     let (symbols, _) = intentc::resolve::resolve(&files);
-    match intentc::model::build(&project, &symbols) {
+    let checked = intentc::check::check_all(&project, &symbols);
+    match intentc::model::build(&project, &symbols, &checked.facts) {
         Ok(policy) => panic!("the model was built; the rule's condition is {:?}", policy.rules[0].condition),
         Err(e) => {
             let codes: Vec<_> = e.diagnostics().iter().map(|d| (d.code.id, d.message.clone())).collect();

@@ -7,9 +7,11 @@
 
 mod bands;
 pub mod logic;
+pub mod markup;
 pub mod measures;
 pub mod rules;
 pub mod targets;
+mod termbase;
 mod welsh;
 
 use crate::diagnostics::{registry as codes, Diagnostic, Label, Report};
@@ -504,14 +506,35 @@ impl Report for CheckError {
     }
 }
 
-/// Runs every check.
-pub fn check(project: &Project, symbols: &Symbols) -> Vec<CheckError> {
-    let mut errors = check_project(project, symbols);
-    errors.extend(check_welsh(symbols, &|_| true));
-    errors
+/// What the checks built that the model needs, so it is not built twice.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// The parsed markup of every prose text.
+    pub prose: markup::ProseTexts,
 }
 
-/// Every check but the Welsh ones: [`check`] is this and [`check_welsh`] of every declaration.
+/// What the checks found, and what they built.
+#[derive(Debug, Clone, Default)]
+pub struct Checked {
+    pub errors: Vec<CheckError>,
+    pub facts: Facts,
+}
+
+/// Runs every check.
+pub fn check(project: &Project, symbols: &Symbols) -> Vec<CheckError> {
+    check_all(project, symbols).errors
+}
+
+/// Runs every check, and keeps what they built for the model.
+pub fn check_all(project: &Project, symbols: &Symbols) -> Checked {
+    let mut errors = check_project(project, symbols);
+    let prose = markup::check(symbols, &|_| true, &mut errors);
+    welsh::check(symbols, &|_| true, &mut errors);
+    Checked { errors, facts: Facts { prose } }
+}
+
+/// Every check but the per-text ones (markup and Welsh): [`check`] is this and
+/// [`check_welsh`] of every declaration.
 pub fn check_project(project: &Project, symbols: &Symbols) -> Vec<CheckError> {
     let mut errors = Vec::new();
     measures::check(symbols, &mut errors);
@@ -521,11 +544,12 @@ pub fn check_project(project: &Project, symbols: &Symbols) -> Vec<CheckError> {
     errors
 }
 
-/// The Welsh checks of the declarations `only` accepts. They look at one declaration at a
-/// time (with the termbase), and are most of the checks' time, so the language server runs
-/// them only for the files that changed while the termbase is the same.
+/// The per-text checks (markup and Welsh) of the declarations `only` accepts. They look at one
+/// declaration at a time (with the termbase), and are most of the checks' time, so the
+/// language server runs them only for the files that changed while the termbase is the same.
 pub fn check_welsh(symbols: &Symbols, only: &dyn Fn(&crate::syntax::ast::Declaration) -> bool) -> Vec<CheckError> {
     let mut errors = Vec::new();
+    markup::check(symbols, only, &mut errors);
     welsh::check(symbols, only, &mut errors);
     errors
 }

@@ -1,135 +1,73 @@
 //! Welsh: every text has its Welsh, the Welsh was made from the current English, the two
-//! agree on numbers and placeholders, prose markup is well formed in both, and termbase terms
-//! are translated the termbase's way.
+//! agree on numbers and placeholders, and termbase terms are translated the termbase's way.
+//! (Prose markup, in both languages, is checked in `markup.rs`.)
 
+use super::termbase::Termbase;
 use super::CheckError;
-use crate::resolve::{Kind, Symbols};
+use crate::resolve::Symbols;
 use crate::syntax::ast::*;
-use crate::syntax::{prose, text};
+use crate::syntax::text;
 
-/// The kinds of declaration that have a place of their own in the document, so a
-/// cross-reference (`[text](#id)`) can go there.
-pub const LINKABLE: &[Kind] = &[Kind::Section, Kind::Intention, Kind::Targeting, Kind::Requirement, Kind::Partner, Kind::PreviousIntention];
-
-fn cross_references(symbols: &Symbols, lt: &LangText, errors: &mut Vec<CheckError>) {
-    for (id, start, end) in prose::cross_references(&lt.value) {
-        let problem = match symbols.get(&id) {
-            Some(d) if LINKABLE.contains(&Kind::of(&d.body)) => continue,
-            Some(d) => format!("`#{id}` is {}, which has no place of its own in the document to link to", Kind::of(&d.body).a()),
-            None => format!("`#{id}` names nothing declared in this project"),
-        };
-        errors.push(CheckError::Markup {
-            at: lt.span_of(start, end),
-            problem,
-            help: "link to a section, intention, targeting, requirement, partner or 2013-14 intention by its id".into(),
-        });
-    }
+/// A bilingual text of a declaration, for the per-text checks.
+struct Bilingual<'a> {
+    field: &'static str,
+    text: &'a Text,
+    /// `intention 1a`, to name the declaration in messages.
+    decl: &'a str,
 }
 
 pub fn check(symbols: &Symbols, only: &dyn Fn(&Declaration) -> bool, errors: &mut Vec<CheckError>) {
-    let terms: Vec<(&Term, crate::source::Span)> = symbols
-        .all(Kind::Term)
-        .filter_map(|d| match &d.body {
-            Body::Term(t) => Some((t, d.id.span)),
-            _ => None,
-        })
+    let termbase = Termbase::new(symbols);
+    let names: Vec<(&Declaration, String)> =
+        symbols.order.iter().copied().filter(|d| only(d)).map(|d| (d, format!("{} {}", d.kind.node, d.id.name))).collect();
+    let texts: Vec<Bilingual> = names
+        .iter()
+        .flat_map(|(d, decl)| d.texts().into_iter().map(move |(field, text, _)| Bilingual { field, text, decl }))
+        .filter(|b| !b.text.neutral)
         .collect();
-    let terms: Vec<PreparedTerm> = terms.into_iter().map(|(t, span)| PreparedTerm::new(t, span)).collect();
-    // Terms by the first word of each English form, so a text is scanned once for the words
-    // it has, not once per term: linear in the text, whatever the size of the termbase.
-    let mut by_first_word: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
-    for (i, t) in terms.iter().enumerate() {
-        for f in &t.en {
-            let first = f.split_whitespace().next().unwrap_or("").to_string();
-            let entry = by_first_word.entry(first).or_default();
-            if entry.last() != Some(&i) {
-                entry.push(i);
-            }
-        }
+    for b in &texts {
+        check_text(b, &termbase, errors);
     }
-    for d in symbols.order.iter().filter(|d| only(d)) {
-        let decl = format!("{} {}", d.kind.node, d.id.name);
-        for (field, t, role) in d.texts() {
-            if t.neutral {
-                continue;
-            }
-            if role == TextRole::Prose {
-                for lt in [&t.en, &t.cy].into_iter().flatten() {
-                    if let Err(es) = prose::parse(&lt.value) {
-                        for e in es {
-                            errors.push(CheckError::Markup { at: lt.span_of(e.start, e.end), problem: e.problem, help: e.help });
-                        }
-                    }
-                    cross_references(symbols, lt, errors);
-                }
-            }
-            let (Some(en), Some(cy)) = (&t.en, &t.cy) else {
-                if let Some(en) = &t.en {
-                    // A text written as a plain string (`title "…"`) has no language tag.
-                    let plain = en.tag.is_empty();
-                    errors.push(CheckError::MissingWelsh { at: en.span, field, decl: decl.clone(), plain });
-                }
-                continue;
-            };
-            let digest = text::digest(&en.value);
-            match &cy.stamp {
-                None => errors.push(CheckError::UnstampedWelsh { at: cy.span, field, decl: decl.clone(), digest }),
-                Some(s) if s.node.len() == text::STAMP_LEN && s.node != digest => errors.push(CheckError::StaleWelsh {
-                    at: s.span,
-                    english: en.span,
-                    field,
-                    decl: decl.clone(),
-                    recorded: s.node.clone(),
-                    current: digest,
-                }),
-                Some(_) => {}
-            }
-            if let Some(what) = mismatch(&en.value, &cy.value) {
-                errors.push(CheckError::LanguageMismatch { at: cy.span, english: en.span, field, decl: decl.clone(), what });
-            }
-            if terms.is_empty() {
-                continue;
-            }
-            // Line breaks and runs of spaces inside a term still match it.
-            let en_folded = fold(&en.value);
-            let cy_folded = fold(&cy.value);
-            let (en_lower, cy_lower) = (en_folded.to_lowercase(), cy_folded.to_lowercase());
-            let mut candidates: Vec<usize> = en_lower
-                .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
-                .filter_map(|w| by_first_word.get(w))
-                .flatten()
-                .copied()
-                .collect();
-            candidates.sort_unstable();
-            candidates.dedup();
-            for term in candidates.into_iter().map(|i| &terms[i]) {
-                // A term written with a capital (a title word such as "Introduction") matches
-                // only as written; other terms match in any case.
-                let found = if term.cased {
-                    term.en_cased.iter().any(|f| find_word(&en_folded, f).is_some())
-                } else {
-                    term.en.iter().any(|f| find_word(&en_lower, f).is_some())
-                };
-                if found && !term.cy.iter().any(|f| find_start(&cy_lower, f)) {
-                    {
-                        // Point at the term itself when it stands on one line of the text.
-                        let english = term
-                            .en
-                            .iter()
-                            .find_map(|f| find_word(&en.value.to_lowercase(), f))
-                            .map(|p| en.span_of(p, p + term.en_first.len()))
-                            .unwrap_or(en.span);
-                        errors.push(CheckError::Termbase {
-                            at: cy.span,
-                            english,
-                            en: term.en_first.clone(),
-                            cy: term.cy_first.clone(),
-                            term_at: term.span,
-                        });
-                    }
-                }
-            }
+}
+
+/// Every Welsh check of one text, one concern after another.
+fn check_text(b: &Bilingual, termbase: &Termbase, errors: &mut Vec<CheckError>) {
+    let Some((en, cy)) = present(b, errors) else { return };
+    stamped(b, en, cy, errors);
+    if let Some(what) = mismatch(&en.value, &cy.value) {
+        errors.push(CheckError::LanguageMismatch { at: cy.span, english: en.span, field: b.field, decl: b.decl.to_string(), what });
+    }
+    termbase.check(en, cy, errors);
+}
+
+/// Both languages are there (a text with no English is left to the syntax checks).
+fn present<'a>(b: &Bilingual<'a>, errors: &mut Vec<CheckError>) -> Option<(&'a LangText, &'a LangText)> {
+    match (&b.text.en, &b.text.cy) {
+        (Some(en), Some(cy)) => Some((en, cy)),
+        (Some(en), None) => {
+            // A text written as a plain string (`title "…"`) has no language tag.
+            let plain = en.tag.is_empty();
+            errors.push(CheckError::MissingWelsh { at: en.span, field: b.field, decl: b.decl.to_string(), plain });
+            None
         }
+        _ => None,
+    }
+}
+
+/// The Welsh records the English it was made from, and that is the current English.
+fn stamped(b: &Bilingual, en: &LangText, cy: &LangText, errors: &mut Vec<CheckError>) {
+    let digest = text::digest(&en.value);
+    match &cy.stamp {
+        None => errors.push(CheckError::UnstampedWelsh { at: cy.span, field: b.field, decl: b.decl.to_string(), digest }),
+        Some(s) if s.node.len() == text::STAMP_LEN && s.node != digest => errors.push(CheckError::StaleWelsh {
+            at: s.span,
+            english: en.span,
+            field: b.field,
+            decl: b.decl.to_string(),
+            recorded: s.node.clone(),
+            current: digest,
+        }),
+        Some(_) => {}
     }
 }
 
@@ -195,63 +133,6 @@ pub fn numbers(s: &str) -> Vec<String> {
         }
     }
     out
-}
-
-fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-struct PreparedTerm {
-    cased: bool,
-    en_cased: Vec<String>,
-    en: Vec<String>,
-    cy: Vec<String>,
-    en_first: String,
-    cy_first: String,
-    span: crate::source::Span,
-}
-
-impl PreparedTerm {
-    fn new(t: &Term, span: crate::source::Span) -> PreparedTerm {
-        PreparedTerm {
-            cased: t.en.first().is_some_and(|f| f.node.starts_with(char::is_uppercase)),
-            en_cased: t.en.iter().map(|f| fold(&f.node)).collect(),
-            en: t.en.iter().map(|f| fold(&f.node).to_lowercase()).collect(),
-            cy: t.cy.iter().flat_map(|f| mutations(&fold(&f.node).to_lowercase())).collect(),
-            en_first: t.en.first().map(|f| f.node.clone()).unwrap_or_default(),
-            cy_first: t.cy.first().map(|f| f.node.clone()).unwrap_or_default(),
-            span,
-        }
-    }
-}
-
-/// A whole-word match: the position of `word` in `text`.
-fn find_word(text: &str, word: &str) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = text[from..].find(word) {
-        let start = from + i;
-        let end = start + word.len();
-        let before = text[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-        let after = text[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
-        if before && after {
-            return Some(start);
-        }
-        from = start + word.chars().next().map_or(1, char::len_utf8);
-    }
-    None
-}
-
-/// A match at the start of a word (Welsh words take endings, so the end is not checked).
-fn find_start(text: &str, word: &str) -> bool {
-    let mut from = 0;
-    while let Some(i) = text[from..].find(word) {
-        let start = from + i;
-        if text[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric()) {
-            return true;
-        }
-        from = start + word.chars().next().map_or(1, char::len_utf8);
-    }
-    false
 }
 
 /// A Welsh word and its mutated forms: soft (carchar → garchar), nasal (→ ngharchar) and

@@ -12,6 +12,7 @@ use crate::check::logic::{Cond, Domain, Domains};
 use crate::check::measures::nations;
 use crate::check::rules::{self, describe_sessions, session_interval};
 use crate::check::targets;
+use crate::check::Facts;
 use crate::resolve::{Kind, Symbols};
 use crate::source::{Project, Span};
 use crate::syntax::ast::{self, Body, Nation, Setting, TargetKind};
@@ -349,13 +350,11 @@ fn bi(t: &ast::Text) -> Bi {
     Bi { en: t.en.as_ref().map(|e| e.value.clone()).unwrap_or_default(), cy: t.cy.as_ref().map(|c| c.value.clone()), welsh: Welsh::of(t) }
 }
 
-fn bi_prose(t: &ast::Text) -> BiProse {
-    let parse = |v: &str| prose::parse(v).unwrap_or_default();
-    BiProse {
-        en: t.en.as_ref().map(|e| parse(&e.value)).unwrap_or_default(),
-        cy: t.cy.as_ref().map(|c| parse(&c.value)),
-        welsh: Welsh::of(t),
-    }
+/// A prose text's trees, as the checks read them (`check::markup`).
+fn bi_prose(facts: &Facts, t: &ast::Text) -> BiProse {
+    // Every prose text the checks saw is in `facts`; a text they did not see is read here.
+    let tree = |lt: &ast::LangText| facts.prose.get(lt).cloned().unwrap_or_else(|| prose::read(&lt.value).prose);
+    BiProse { en: t.en.as_ref().map(tree).unwrap_or_default(), cy: t.cy.as_ref().map(tree), welsh: Welsh::of(t) }
 }
 
 fn interval((lo, hi): (i64, i64)) -> (i64, Option<i64>) {
@@ -411,7 +410,7 @@ impl ModelError {
 
 /// Builds the model. Call it only when `check` found no errors; it fails (rather than guess)
 /// where the checks left something it cannot read.
-pub fn build(project: &Project, symbols: &Symbols) -> Result<Policy, ModelError> {
+pub fn build(project: &Project, symbols: &Symbols, facts: &Facts) -> Result<Policy, ModelError> {
     let source = |span: Span| {
         let loc = project.location(span);
         Source { file: loc.path, line: loc.line }
@@ -436,7 +435,7 @@ pub fn build(project: &Project, symbols: &Symbols) -> Result<Policy, ModelError>
             Section {
                 id: decl.id.name.clone(),
                 title: bi(&s.title),
-                text: s.text.as_ref().map(bi_prose),
+                text: s.text.as_ref().map(|t| bi_prose(facts, t)),
                 annex: s.annex.as_ref().map(|a| a.node.clone()),
                 includes: s
                     .includes
@@ -498,9 +497,9 @@ pub fn build(project: &Project, symbols: &Symbols) -> Result<Policy, ModelError>
                 applies: nations(&i.applies),
                 partners: i.partners.iter().map(|p| p.name.clone()).collect(),
                 title: bi(&i.title),
-                text: i.text.as_ref().map(bi_prose),
-                summary: i.summary.as_ref().map(bi_prose),
-                expects: i.expects.as_ref().map(bi_prose),
+                text: i.text.as_ref().map(|t| bi_prose(facts, t)),
+                summary: i.summary.as_ref().map(|t| bi_prose(facts, t)),
+                expects: i.expects.as_ref().map(|t| bi_prose(facts, t)),
                 measured_by: i.measured_by.iter().map(|r| r.name.clone()).collect(),
                 unmeasured: i.unmeasured.as_ref().map(bi),
                 targeting: targeting_of.get(&d.id.name).cloned().unwrap_or_default(),
@@ -567,7 +566,7 @@ pub fn build(project: &Project, symbols: &Symbols) -> Result<Policy, ModelError>
                 within: s.within.as_ref().map(|w| w.name.clone()),
                 sessions: s.sessions.as_ref().map(|x| describe_sessions(&x.node)),
                 session_range: s.sessions.as_ref().map(|x| interval(session_interval(&x.node))),
-                text: s.text.as_ref().map(bi_prose),
+                text: s.text.as_ref().map(|t| bi_prose(facts, t)),
                 source: source(d.id.span),
             }),
             _ => None,
@@ -603,7 +602,7 @@ pub fn build(project: &Project, symbols: &Symbols) -> Result<Policy, ModelError>
                         min: x.range.node.0 as i64,
                         max: x.range.node.1 as i64,
                         title: bi(&x.title),
-                        text: x.text.as_ref().map(bi_prose),
+                        text: x.text.as_ref().map(|t| bi_prose(facts, t)),
                         source: source(x.id.span),
                     })
                     .collect(),
@@ -621,10 +620,10 @@ pub fn build(project: &Project, symbols: &Symbols) -> Result<Policy, ModelError>
                 under: t.under.as_ref().map(|u| u.name.clone()),
                 part: t.part.as_ref().map(|p| p.node.clone()),
                 title: bi(&t.title),
-                text: t.text.as_ref().map(bi_prose),
+                text: t.text.as_ref().map(|t| bi_prose(facts, t)),
                 bands: t.bands.as_ref().map(|b| b.name.clone()),
                 overrides: t.overrides.iter().map(|o| o.name.clone()).collect(),
-                scopes: scope_texts(&t.items),
+                scopes: scope_texts(facts, &t.items),
                 source: source(d.id.span),
             }),
             _ => None,
@@ -654,7 +653,7 @@ pub fn build(project: &Project, symbols: &Symbols) -> Result<Policy, ModelError>
             condition,
             sessions: r.sessions.map(interval),
             examples: r.rule.examples.iter().map(|e| e.name.clone()).collect(),
-            text: r.rule.text.as_ref().map(bi_prose),
+            text: r.rule.text.as_ref().map(|t| bi_prose(facts, t)),
             derived: r.rule.derived.as_ref().map(bi),
             source: source(r.rule.verb.span),
         })
@@ -686,7 +685,7 @@ pub fn build(project: &Project, symbols: &Symbols) -> Result<Policy, ModelError>
                 setting: e.setting.node,
                 sector: e.sector.node,
                 applies: e.applies.node,
-                text: e.text.as_ref().map(bi_prose),
+                text: e.text.as_ref().map(|t| bi_prose(facts, t)),
                 illustrative: read.as_ref().is_none_or(|r| r.illustrative),
                 targets,
                 targets_file: file.map(|f| f.path.clone()),
@@ -732,7 +731,7 @@ pub fn build(project: &Project, symbols: &Symbols) -> Result<Policy, ModelError>
     })
 }
 
-fn scope_texts(items: &[ast::TargetingItem]) -> Vec<ScopeText> {
+fn scope_texts(facts: &Facts, items: &[ast::TargetingItem]) -> Vec<ScopeText> {
     let mut out = Vec::new();
     for i in items {
         if let ast::TargetingItem::Scope(s) = i {
@@ -741,9 +740,9 @@ fn scope_texts(items: &[ast::TargetingItem]) -> Vec<ScopeText> {
                 ast::ScopeKind::When { name, .. } => name.as_ref().map(|n| n.name.clone()).unwrap_or_default(),
             };
             if let Some(t) = &s.text {
-                out.push(ScopeText { name, text: bi_prose(t) });
+                out.push(ScopeText { name, text: bi_prose(facts, t) });
             }
-            out.extend(scope_texts(&s.items));
+            out.extend(scope_texts(facts, &s.items));
         }
     }
     out

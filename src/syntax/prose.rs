@@ -61,50 +61,67 @@ fn is_id(s: &str) -> bool {
     !s.is_empty() && s.split('.').all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
 }
 
+/// A text read once: its tree, its markup mistakes and its cross-references.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Reading {
+    /// The tree; when the layout could not be read at all, the empty tree (and an error).
+    pub prose: Prose,
+    pub errors: Vec<ProseError>,
+    /// Each `[text](#id)` link's id, with the byte offsets of the link, in the order written.
+    pub cross_references: Vec<(String, usize, usize)>,
+}
+
+/// Parses a text's markup.
+pub fn parse(text: &str) -> Result<Prose, Vec<ProseError>> {
+    let r = read(text);
+    if r.errors.is_empty() {
+        Ok(r.prose)
+    } else {
+        Err(r.errors)
+    }
+}
+
 /// The cross-references of a text: each `[text](#id)` link's id, with the byte offsets of the
 /// link, in the order written.
 pub fn cross_references(text: &str) -> Vec<(String, usize, usize)> {
-    let mut out = Vec::new();
-    if let Ok(mut pairs) = ProseParser::parse(Rule::prose, text) {
-        if let Some(root) = pairs.next() {
-            for p in root.into_inner().flatten() {
-                if p.as_rule() == Rule::link {
-                    let span = p.as_span();
-                    if let Some(id) = p.into_inner().nth(1).and_then(|u| u.as_str().strip_prefix('#').map(str::to_string)) {
-                        out.push((id, span.start(), span.end()));
-                    }
-                }
-            }
-        }
-    }
-    out
+    read(text).cross_references
 }
 
-pub fn parse(text: &str) -> Result<Prose, Vec<ProseError>> {
+/// Reads a text: the one parse the checks and the model share.
+pub fn read(text: &str) -> Reading {
     let mut errors = Vec::new();
+    let unreadable = |pos: usize| Reading {
+        errors: vec![ProseError {
+            start: pos,
+            end: pos + 1,
+            problem: "this text's layout could not be read".into(),
+            help: "lists start with `- ` or `1. `; nested items are indented by two spaces".into(),
+        }],
+        ..Reading::default()
+    };
     let root = match ProseParser::parse(Rule::prose, text) {
-        Ok(mut p) => p.next().expect("the prose rule always produces a pair"),
+        Ok(mut p) => match p.next() {
+            Some(root) => root,
+            // The prose rule always produces a pair; were it not to, the text is still not read.
+            None => return unreadable(0),
+        },
         Err(e) => {
-            let pos = match e.location {
+            return unreadable(match e.location {
                 pest::error::InputLocation::Pos(p) => p,
                 pest::error::InputLocation::Span((s, _)) => s,
-            };
-            return Err(vec![ProseError {
-                start: pos,
-                end: pos + 1,
-                problem: "this text's layout could not be read".into(),
-                help: "lists start with `- ` or `1. `; nested items are indented by two spaces".into(),
-            }]);
+            })
         }
     };
     let mut prose = Prose::default();
     let mut refs: Vec<(String, usize, usize)> = Vec::new();
+    let mut cross_references = Vec::new();
+    let mut cx = Cx { refs: &mut refs, errors: &mut errors, cross_references: &mut cross_references };
     for block in root.into_inner() {
         match block.as_rule() {
-            Rule::paragraph => prose.blocks.push(Block::Paragraph { content: lines(block, &mut refs, &mut errors) }),
-            Rule::heading => prose.blocks.push(Block::Heading { content: lines(block, &mut refs, &mut errors) }),
+            Rule::paragraph => prose.blocks.push(Block::Paragraph { content: lines(block, &mut cx) }),
+            Rule::heading => prose.blocks.push(Block::Heading { content: lines(block, &mut cx) }),
             Rule::list => {
-                for list in list_items(block, &mut refs, &mut errors) {
+                for list in list_items(block, &mut cx) {
                     prose.blocks.push(Block::List(list));
                 }
             }
@@ -113,7 +130,7 @@ pub fn parse(text: &str) -> Result<Prose, Vec<ProseError>> {
                 let mut inner = block.into_inner();
                 let label = inner.next().map(|l| l.as_str().to_string()).unwrap_or_default();
                 if prose.footnotes.iter().any(|(l, _)| *l == label) {
-                    errors.push(ProseError {
+                    cx.errors.push(ProseError {
                         start: span.start(),
                         end: span.start() + label.len() + 4,
                         problem: format!("footnote `[^{label}]` is defined twice"),
@@ -125,7 +142,7 @@ pub fn parse(text: &str) -> Result<Prose, Vec<ProseError>> {
                     if !content.is_empty() {
                         content.push(Inline::Text { text: " ".into() });
                     }
-                    content.extend(line(l, &mut refs, &mut errors));
+                    content.extend(line(l, &mut cx));
                 }
                 prose.footnotes.push((label, merge(content)));
             }
@@ -142,30 +159,34 @@ pub fn parse(text: &str) -> Result<Prose, Vec<ProseError>> {
             });
         }
     }
-    if errors.is_empty() {
-        Ok(prose)
-    } else {
-        Err(errors)
-    }
+    Reading { prose, errors, cross_references }
+}
+
+/// What reading the inlines collects besides the tree.
+struct Cx<'c> {
+    /// Footnote references, to check against the definitions at the end.
+    refs: &'c mut Vec<(String, usize, usize)>,
+    errors: &'c mut Vec<ProseError>,
+    cross_references: &'c mut Vec<(String, usize, usize)>,
 }
 
 /// The lines of a block, joined by single spaces.
-fn lines(block: P, refs: &mut Vec<(String, usize, usize)>, errors: &mut Vec<ProseError>) -> Vec<Inline> {
+fn lines(block: P, cx: &mut Cx) -> Vec<Inline> {
     let mut out = Vec::new();
     for l in block.into_inner().filter(|p| p.as_rule() == Rule::line) {
         if !out.is_empty() {
             out.push(Inline::Text { text: " ".into() });
         }
-        out.extend(line(l, refs, errors));
+        out.extend(line(l, cx));
     }
     merge(out)
 }
 
-fn list_items(list: P, refs: &mut Vec<(String, usize, usize)>, errors: &mut Vec<ProseError>) -> Vec<List> {
+fn list_items(list: P, cx: &mut Cx) -> Vec<List> {
     // Consecutive items with the same kind of marker form one list.
     let mut lists: Vec<List> = Vec::new();
     for item in list.into_inner() {
-        let (ordered, li) = list_item(item, refs, errors);
+        let (ordered, li) = list_item(item, cx);
         match lists.last_mut() {
             Some(l) if l.ordered == ordered => l.items.push(li),
             _ => lists.push(List { ordered, items: vec![li] }),
@@ -174,7 +195,7 @@ fn list_items(list: P, refs: &mut Vec<(String, usize, usize)>, errors: &mut Vec<
     lists
 }
 
-fn list_item(item: P, refs: &mut Vec<(String, usize, usize)>, errors: &mut Vec<ProseError>) -> (bool, ListItem) {
+fn list_item(item: P, cx: &mut Cx) -> (bool, ListItem) {
     let mut ordered = false;
     let mut content = Vec::new();
     let mut children: Vec<List> = Vec::new();
@@ -185,11 +206,11 @@ fn list_item(item: P, refs: &mut Vec<(String, usize, usize)>, errors: &mut Vec<P
                 if !content.is_empty() {
                     content.push(Inline::Text { text: " ".into() });
                 }
-                content.extend(line(part, refs, errors));
+                content.extend(line(part, cx));
             }
             Rule::sub_list => {
                 for sub in part.into_inner() {
-                    let (o, li) = list_item(sub, refs, errors);
+                    let (o, li) = list_item(sub, cx);
                     match children.last_mut() {
                         Some(l) if l.ordered == o => l.items.push(li),
                         _ => children.push(List { ordered: o, items: vec![li] }),
@@ -202,7 +223,7 @@ fn list_item(item: P, refs: &mut Vec<(String, usize, usize)>, errors: &mut Vec<P
     (ordered, ListItem { content: merge(content), children })
 }
 
-fn line(l: P, refs: &mut Vec<(String, usize, usize)>, errors: &mut Vec<ProseError>) -> Vec<Inline> {
+fn line(l: P, cx: &mut Cx) -> Vec<Inline> {
     let mut out = Vec::new();
     for part in l.into_inner() {
         let span = part.as_span();
@@ -215,9 +236,10 @@ fn line(l: P, refs: &mut Vec<(String, usize, usize)>, errors: &mut Vec<ProseErro
                 let text = i.next().map(|p| p.as_str().to_string()).unwrap_or_default();
                 let url = i.next().map(|p| p.as_str().to_string()).unwrap_or_default();
                 if let Some(id) = url.strip_prefix('#') {
+                    cx.cross_references.push((id.to_string(), span.start(), span.end()));
                     // A cross-reference to a declaration of the project: `[the table](#reconviction_bands)`.
                     if !is_id(id) {
-                        errors.push(ProseError {
+                        cx.errors.push(ProseError {
                             start: span.start(),
                             end: span.end(),
                             problem: format!("`{url}` is not a cross-reference: `#` must be followed by an id"),
@@ -226,7 +248,7 @@ fn line(l: P, refs: &mut Vec<(String, usize, usize)>, errors: &mut Vec<ProseErro
                         });
                     }
                 } else if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with("mailto:")) {
-                    errors.push(ProseError {
+                    cx.errors.push(ProseError {
                         start: span.start(),
                         end: span.end(),
                         problem: format!("the link address `{url}` does not start with http://, https:// or mailto:"),
@@ -235,7 +257,7 @@ fn line(l: P, refs: &mut Vec<(String, usize, usize)>, errors: &mut Vec<ProseErro
                 }
                 out.push(Inline::Link { text, url });
             }
-            Rule::bad_link => errors.push(ProseError {
+            Rule::bad_link => cx.errors.push(ProseError {
                 start: span.start(),
                 end: span.end(),
                 problem: "this link is not closed".into(),
@@ -243,7 +265,7 @@ fn line(l: P, refs: &mut Vec<(String, usize, usize)>, errors: &mut Vec<ProseErro
             }),
             Rule::footnote_ref => {
                 let label = part.into_inner().as_str().to_string();
-                refs.push((label.clone(), span.start(), span.end()));
+                cx.refs.push((label.clone(), span.start(), span.end()));
                 out.push(Inline::FootnoteRef { label });
             }
             _ => {}

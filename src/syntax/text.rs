@@ -10,9 +10,16 @@ pub const STAMP_LEN: usize = 8;
 /// The stamp of an English text: white space runs are folded first, so re-wrapping a
 /// paragraph does not make its Welsh stale.
 pub fn digest(english: &str) -> String {
-    let folded = english.split_whitespace().collect::<Vec<_>>().join(" ");
-    let hash = Sha256::digest(folded.as_bytes());
-    hash.iter().map(|b| format!("{b:02x}")).collect::<String>()[..STAMP_LEN].to_string()
+    // The folded text is fed to the hash word by word, never built.
+    let mut hasher = Sha256::new();
+    for (i, word) in english.split_whitespace().enumerate() {
+        if i > 0 {
+            hasher.update(b" ");
+        }
+        hasher.update(word.as_bytes());
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    hasher.finalize().iter().flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]).take(STAMP_LEN).map(char::from).collect()
 }
 
 /// A text and, for each of its lines, (offset in the text, offset in the file).

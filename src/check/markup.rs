@@ -1,0 +1,73 @@
+//! Prose markup: every prose text is read here, once. Its markup mistakes and cross-references
+//! that lead nowhere are reported, and the trees are kept for the model (which does not parse
+//! a text again).
+
+use super::CheckError;
+use crate::resolve::{Kind, Symbols};
+use crate::source::Span;
+use crate::syntax::ast::*;
+use crate::syntax::prose::{self, Prose};
+use std::collections::HashMap;
+
+/// The kinds of declaration that have a place of their own in the document, so a
+/// cross-reference (`[text](#id)`) can go there.
+pub const LINKABLE: &[Kind] = &[Kind::Section, Kind::Intention, Kind::Targeting, Kind::Requirement, Kind::Partner, Kind::PreviousIntention];
+
+/// The parsed prose of every prose text, by the span of the text as written.
+#[derive(Debug, Clone, Default)]
+pub struct ProseTexts {
+    by_span: HashMap<Span, Prose>,
+}
+
+impl ProseTexts {
+    /// The tree of a prose text the checks read.
+    pub fn get(&self, text: &LangText) -> Option<&Prose> {
+        self.by_span.get(&text.span)
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_span.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_span.is_empty()
+    }
+}
+
+/// The prose texts of the declarations `only` accepts, in source order.
+fn prose_texts<'a>(symbols: &Symbols<'a>, only: &dyn Fn(&Declaration) -> bool) -> Vec<&'a LangText> {
+    let mut out = Vec::new();
+    for d in symbols.order.iter().copied().filter(|d| only(d)) {
+        for (_, t, role) in d.texts() {
+            if role == TextRole::Prose && !t.neutral {
+                out.extend([&t.en, &t.cy].into_iter().flatten());
+            }
+        }
+    }
+    out
+}
+
+/// Reads the prose texts of the declarations `only` accepts; reports their mistakes.
+pub fn check(symbols: &Symbols, only: &dyn Fn(&Declaration) -> bool, errors: &mut Vec<CheckError>) -> ProseTexts {
+    let mut texts = ProseTexts::default();
+    for lt in prose_texts(symbols, only) {
+        let reading = prose::read(&lt.value);
+        for e in reading.errors {
+            errors.push(CheckError::Markup { at: lt.span_of(e.start, e.end), problem: e.problem, help: e.help });
+        }
+        for (id, start, end) in reading.cross_references {
+            let problem = match symbols.get(&id) {
+                Some(d) if LINKABLE.contains(&Kind::of(&d.body)) => continue,
+                Some(d) => format!("`#{id}` is {}, which has no place of its own in the document to link to", Kind::of(&d.body).a()),
+                None => format!("`#{id}` names nothing declared in this project"),
+            };
+            errors.push(CheckError::Markup {
+                at: lt.span_of(start, end),
+                problem,
+                help: "link to a section, intention, targeting, requirement, partner or 2013-14 intention by its id".into(),
+            });
+        }
+        texts.by_span.insert(lt.span, reading.prose);
+    }
+    texts
+}

@@ -1,0 +1,290 @@
+//! The termbase check: where the English of a text uses a termbase term, its Welsh uses the
+//! termbase's Welsh (or a mutated form of it).
+//!
+//! Every English form, and every Welsh form with its mutations, is a pattern of one
+//! multi-pattern automaton (aho-corasick), run once over each text after its white space is
+//! folded and its letters lowered. So a text is scanned a fixed number of times, however large
+//! the termbase, and a form shared by many terms is matched once.
+//!
+//! What "uses a term" means:
+//! - a term is looked for only when the first word of one of its English forms stands in the
+//!   text as a whole token (tokens are runs of letters, digits, `-` and `'`): "offender" is not
+//!   looked for in "ex-offender";
+//! - then an English form matches where it stands between characters that are not letters or
+//!   digits. A term whose first form starts with a capital ("Introduction") matches only as
+//!   written; other terms match in any case;
+//! - a Welsh form matches at the start of a word (Welsh words take endings).
+
+use super::CheckError;
+use crate::resolve::{Kind, Symbols};
+use crate::source::Span;
+use crate::syntax::ast::*;
+use aho_corasick::AhoCorasick;
+use std::collections::HashMap;
+
+struct PreparedTerm {
+    /// Matched as written, not in any case.
+    cased: bool,
+    /// Pattern ids of the English forms (in `cased` or `lower`, as `cased` says).
+    en: Vec<usize>,
+    /// The English forms, folded and lowered: where to point when the term is reported.
+    en_lower: Vec<String>,
+    /// Pattern ids in `welsh` of the Welsh forms and their mutations.
+    cy: Vec<usize>,
+    /// A Welsh form (or mutation) is empty, so any Welsh satisfies the term.
+    cy_empty: bool,
+    en_first: String,
+    cy_first: String,
+    span: Span,
+}
+
+/// One automaton and, for each of its (distinct) patterns, the terms that have it as the
+/// first word of an English form, and as a whole form.
+struct Patterns {
+    automaton: Option<AhoCorasick>,
+    first: Vec<Vec<usize>>,
+    form: Vec<Vec<usize>>,
+}
+
+/// What a pattern is to a term.
+#[derive(Clone, Copy, PartialEq)]
+enum Role {
+    FirstWord,
+    Form,
+}
+
+impl Patterns {
+    /// `forms` are (term, pattern, role); empty patterns are left out (they match nothing
+    /// here). Returns the id of each pattern.
+    fn new(forms: impl IntoIterator<Item = (usize, String, Role)>) -> (Patterns, HashMap<String, usize>) {
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let (mut first, mut form): (Vec<Vec<usize>>, Vec<Vec<usize>>) = (Vec::new(), Vec::new());
+        for (term, pattern, role) in forms {
+            if pattern.is_empty() {
+                continue;
+            }
+            let id = *ids.entry(pattern.clone()).or_insert_with(|| {
+                patterns.push(pattern);
+                first.push(Vec::new());
+                form.push(Vec::new());
+                patterns.len() - 1
+            });
+            let list = if role == Role::FirstWord { &mut first[id] } else { &mut form[id] };
+            if list.last() != Some(&term) {
+                list.push(term);
+            }
+        }
+        // The patterns are plain strings, so building can only fail past the automaton's size
+        // limits; then nothing is matched rather than the check failing.
+        let automaton = if patterns.is_empty() { None } else { AhoCorasick::new(&patterns).ok() };
+        (Patterns { automaton, first, form }, ids)
+    }
+
+    /// Every match in `text`, overlapping: (pattern, start, end).
+    fn matches<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (usize, usize, usize)> + 't {
+        self.automaton.iter().flat_map(move |ac| ac.find_overlapping_iter(text).map(|m| (m.pattern().as_usize(), m.start(), m.end())))
+    }
+}
+
+fn sorted(mut v: Vec<usize>) -> Vec<usize> {
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+fn is_token_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '-' || c == '\''
+}
+
+/// The character before `at` and the one at `at` are not letters or digits (nor, for tokens,
+/// `-` or `'`).
+fn bounded(text: &str, start: usize, end: usize, inside: fn(char) -> bool) -> bool {
+    text[..start].chars().next_back().is_none_or(|c| !inside(c)) && text[end..].chars().next().is_none_or(|c| !inside(c))
+}
+
+fn starts_word(text: &str, start: usize) -> bool {
+    text[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// Runs of white space (line breaks included) as one space, so a term broken over two lines
+/// still matches.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// [`fold`], then lowered (as `str::to_lowercase` does), in one pass.
+fn fold_lower(s: &str) -> String {
+    // A capital sigma lowers by its context; the library knows how.
+    if s.contains('Σ') {
+        return fold(s).to_lowercase();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// The termbase, prepared for matching.
+pub struct Termbase {
+    terms: Vec<PreparedTerm>,
+    /// The first words of the English forms, and the forms of terms matched in any case,
+    /// lowered: one automaton, so the English is scanned once.
+    english: Patterns,
+    /// The English forms of terms matched as written.
+    cased: Patterns,
+    /// The Welsh forms and their mutations, lowered.
+    welsh: Patterns,
+}
+
+impl Termbase {
+    pub fn new(symbols: &Symbols) -> Termbase {
+        let decls: Vec<(&Term, Span)> = symbols
+            .all(Kind::Term)
+            .filter_map(|d| match &d.body {
+                Body::Term(t) => Some((t, d.id.span)),
+                _ => None,
+            })
+            .collect();
+        // Per term: matched as written; English forms folded; the same lowered; Welsh forms.
+        type Folded = (bool, Vec<String>, Vec<String>, Vec<String>);
+        let folded: Vec<Folded> = decls
+            .iter()
+            .map(|(t, _)| {
+                let cased = t.en.first().is_some_and(|f| f.node.starts_with(char::is_uppercase));
+                let en: Vec<String> = t.en.iter().map(|f| fold(&f.node)).collect();
+                let en_lower: Vec<String> = en.iter().map(|f| f.to_lowercase()).collect();
+                let cy: Vec<String> = t.cy.iter().flat_map(|f| super::welsh::mutations(&fold(&f.node).to_lowercase())).collect();
+                (cased, en, en_lower, cy)
+            })
+            .collect();
+        let first_word = |f: &String| f.split(' ').next().filter(|w| !w.is_empty() && w.chars().all(is_token_char)).map(str::to_string);
+        let (english, english_ids) = Patterns::new(folded.iter().enumerate().flat_map(|(i, (cased, _, lower, _))| {
+            let firsts = lower.iter().filter_map(first_word).map(move |w| (i, w, Role::FirstWord));
+            let forms = lower.iter().filter(move |_| !cased).map(move |f| (i, f.clone(), Role::Form));
+            firsts.chain(forms)
+        }));
+        let (cased, cased_ids) = Patterns::new(
+            folded
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.0)
+                .flat_map(|(i, (_, en, _, _))| en.iter().map(move |f| (i, f.clone(), Role::Form))),
+        );
+        let (welsh, welsh_ids) =
+            Patterns::new(folded.iter().enumerate().flat_map(|(i, (_, _, _, cy))| cy.iter().map(move |f| (i, f.clone(), Role::Form))));
+        let terms = decls
+            .iter()
+            .zip(folded)
+            .map(|((t, span), (is_cased, en, en_lower, cy))| {
+                let (forms, ids) = if is_cased { (&en, &cased_ids) } else { (&en_lower, &english_ids) };
+                PreparedTerm {
+                    cased: is_cased,
+                    en: forms.iter().filter_map(|f| ids.get(f).copied()).collect(),
+                    cy: cy.iter().filter_map(|f| welsh_ids.get(f).copied()).collect(),
+                    cy_empty: cy.iter().any(String::is_empty),
+                    en_lower,
+                    en_first: t.en.first().map(|f| f.node.clone()).unwrap_or_default(),
+                    cy_first: t.cy.first().map(|f| f.node.clone()).unwrap_or_default(),
+                    span: *span,
+                }
+            })
+            .collect();
+        Termbase { terms, english, cased, welsh }
+    }
+
+    /// Reports each term the English uses and the Welsh does not.
+    pub fn check(&self, en: &LangText, cy: &LangText, errors: &mut Vec<CheckError>) {
+        if self.terms.is_empty() {
+            return;
+        }
+        let en_lower = fold_lower(&en.value);
+        let (mut candidates, mut lower_found) = (Vec::new(), Vec::new());
+        for (p, start, end) in self.english.matches(&en_lower) {
+            if !self.english.first[p].is_empty() && bounded(&en_lower, start, end, is_token_char) {
+                candidates.extend_from_slice(&self.english.first[p]);
+            }
+            if !self.english.form[p].is_empty() && bounded(&en_lower, start, end, char::is_alphanumeric) {
+                lower_found.push(p);
+            }
+        }
+        if candidates.is_empty() {
+            return;
+        }
+        let candidates = sorted(candidates);
+        let lower_found = sorted(lower_found);
+        let cased_found = if candidates.iter().any(|&i| self.terms[i].cased) {
+            let en_folded = fold(&en.value);
+            sorted(
+                self.cased.matches(&en_folded).filter(|&(_, s, e)| bounded(&en_folded, s, e, char::is_alphanumeric)).map(|m| m.0).collect(),
+            )
+        } else {
+            Vec::new()
+        };
+        let mut welsh_found: Option<Vec<usize>> = None;
+        for term in candidates.into_iter().map(|i| &self.terms[i]) {
+            let found = if term.cased { &cased_found } else { &lower_found };
+            if !term.en.iter().any(|p| found.binary_search(p).is_ok()) || term.cy_empty {
+                continue;
+            }
+            let welsh = welsh_found.get_or_insert_with(|| {
+                let cy_lower = fold_lower(&cy.value);
+                sorted(self.welsh.matches(&cy_lower).filter(|&(_, s, _)| starts_word(&cy_lower, s)).map(|m| m.0).collect())
+            });
+            if term.cy.iter().any(|p| welsh.binary_search(p).is_ok()) {
+                continue;
+            }
+            // Point at the term itself when it stands on one line of the text.
+            let value_lower = en.value.to_lowercase();
+            let english = term
+                .en_lower
+                .iter()
+                .filter(|f| !f.is_empty())
+                .find_map(|f| find_word(&value_lower, f))
+                .map(|p| en.span_of(p, p + term.en_first.len()))
+                .unwrap_or(en.span);
+            errors.push(CheckError::Termbase {
+                at: cy.span,
+                english,
+                en: term.en_first.clone(),
+                cy: term.cy_first.clone(),
+                term_at: term.span,
+            });
+        }
+    }
+}
+
+/// A whole-word match: the position of `word` (not empty) in `text`.
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find(word) {
+        let start = from + i;
+        let end = start + word.len();
+        if bounded(text, start, end, char::is_alphanumeric) {
+            return Some(start);
+        }
+        from = start + word.chars().next().map_or(1, char::len_utf8);
+    }
+    None
+}
