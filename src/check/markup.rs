@@ -47,27 +47,37 @@ fn prose_texts<'a>(symbols: &Symbols<'a>, only: &dyn Fn(&Declaration) -> bool) -
     out
 }
 
-/// Reads the prose texts of the declarations `only` accepts; reports their mistakes.
-pub fn check(symbols: &Symbols, only: &dyn Fn(&Declaration) -> bool, errors: &mut Vec<CheckError>) -> ProseTexts {
+/// Reads the prose texts of the declarations `only` accepts; reports their mistakes. Texts are
+/// read in parallel (rayon) and the results kept in source order.
+pub fn check(symbols: &Symbols, only: &(dyn Fn(&Declaration) -> bool + Sync), errors: &mut Vec<CheckError>) -> ProseTexts {
+    use rayon::prelude::*;
+    let read: Vec<(Span, Prose, Vec<CheckError>)> = prose_texts(symbols, only).into_par_iter().map(|lt| read_text(symbols, lt)).collect();
     let mut texts = ProseTexts::default();
-    for lt in prose_texts(symbols, only) {
-        let reading = prose::read(&lt.value);
-        for e in reading.errors {
-            errors.push(CheckError::Markup { at: lt.span_of(e.start, e.end), problem: e.problem, help: e.help });
-        }
-        for (id, start, end) in reading.cross_references {
-            let problem = match symbols.get(&id) {
-                Some(d) if LINKABLE.contains(&Kind::of(&d.body)) => continue,
-                Some(d) => format!("`#{id}` is {}, which has no place of its own in the document to link to", Kind::of(&d.body).a()),
-                None => format!("`#{id}` names nothing declared in this project"),
-            };
-            errors.push(CheckError::Markup {
-                at: lt.span_of(start, end),
-                problem,
-                help: "link to a section, intention, targeting, requirement, partner or 2013-14 intention by its id".into(),
-            });
-        }
-        texts.by_span.insert(lt.span, reading.prose);
+    for (span, prose, found) in read {
+        errors.extend(found);
+        texts.by_span.insert(span, prose);
     }
     texts
+}
+
+/// One prose text: its tree, and its mistakes.
+fn read_text(symbols: &Symbols, lt: &LangText) -> (Span, Prose, Vec<CheckError>) {
+    let reading = prose::read(&lt.value);
+    let mut errors = Vec::new();
+    for e in reading.errors {
+        errors.push(CheckError::Markup { at: lt.span_of(e.start, e.end), problem: e.problem, help: e.help });
+    }
+    for (id, start, end) in reading.cross_references {
+        let problem = match symbols.get(&id) {
+            Some(d) if LINKABLE.contains(&Kind::of(&d.body)) => continue,
+            Some(d) => format!("`#{id}` is {}, which has no place of its own in the document to link to", Kind::of(&d.body).a()),
+            None => format!("`#{id}` names nothing declared in this project"),
+        };
+        errors.push(CheckError::Markup {
+            at: lt.span_of(start, end),
+            problem,
+            help: "link to a section, intention, targeting, requirement, partner or 2013-14 intention by its id".into(),
+        });
+    }
+    (lt.span, reading.prose, errors)
 }

@@ -526,10 +526,20 @@ pub fn check(project: &Project, symbols: &Symbols) -> Vec<CheckError> {
 }
 
 /// Runs every check, and keeps what they built for the model.
+///
+/// The whole-project checks and the per-text ones run side by side (rayon); the errors come
+/// out in the same order whatever ran where.
 pub fn check_all(project: &Project, symbols: &Symbols) -> Checked {
-    let mut errors = check_project(project, symbols);
-    let prose = markup::check(symbols, &|_| true, &mut errors);
-    welsh::check(symbols, &|_| true, &mut errors);
+    let (mut errors, (texts, prose)) = rayon::join(
+        || check_project(project, symbols),
+        || {
+            let mut errors = Vec::new();
+            let prose = markup::check(symbols, &|_| true, &mut errors);
+            welsh::check(symbols, &|_| true, &mut errors);
+            (errors, prose)
+        },
+    );
+    errors.extend(texts);
     Checked { errors, facts: Facts { prose } }
 }
 
@@ -547,7 +557,7 @@ pub fn check_project(project: &Project, symbols: &Symbols) -> Vec<CheckError> {
 /// The per-text checks (markup and Welsh) of the declarations `only` accepts. They look at one
 /// declaration at a time (with the termbase), and are most of the checks' time, so the
 /// language server runs them only for the files that changed while the termbase is the same.
-pub fn check_welsh(symbols: &Symbols, only: &dyn Fn(&crate::syntax::ast::Declaration) -> bool) -> Vec<CheckError> {
+pub fn check_welsh(symbols: &Symbols, only: &(dyn Fn(&crate::syntax::ast::Declaration) -> bool + Sync)) -> Vec<CheckError> {
     let mut errors = Vec::new();
     markup::check(symbols, only, &mut errors);
     welsh::check(symbols, only, &mut errors);

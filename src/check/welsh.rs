@@ -16,7 +16,7 @@ struct Bilingual<'a> {
     decl: &'a str,
 }
 
-pub fn check(symbols: &Symbols, only: &dyn Fn(&Declaration) -> bool, errors: &mut Vec<CheckError>) {
+pub fn check(symbols: &Symbols, only: &(dyn Fn(&Declaration) -> bool + Sync), errors: &mut Vec<CheckError>) {
     let termbase = Termbase::new(symbols);
     let names: Vec<(&Declaration, String)> =
         symbols.order.iter().copied().filter(|d| only(d)).map(|d| (d, format!("{} {}", d.kind.node, d.id.name))).collect();
@@ -25,9 +25,17 @@ pub fn check(symbols: &Symbols, only: &dyn Fn(&Declaration) -> bool, errors: &mu
         .flat_map(|(d, decl)| d.texts().into_iter().map(move |(field, text, _)| Bilingual { field, text, decl }))
         .filter(|b| !b.text.neutral)
         .collect();
-    for b in &texts {
-        check_text(b, &termbase, errors);
-    }
+    // Each text on its own, in parallel (rayon); the findings are kept in source order.
+    use rayon::prelude::*;
+    let found: Vec<Vec<CheckError>> = texts
+        .par_iter()
+        .map(|b| {
+            let mut found = Vec::new();
+            check_text(b, &termbase, &mut found);
+            found
+        })
+        .collect();
+    errors.extend(found.into_iter().flatten());
 }
 
 /// Every Welsh check of one text, one concern after another.
@@ -111,21 +119,20 @@ fn mismatch(en: &str, cy: &str) -> Option<String> {
 /// The numbers of a text, as written: `222,306`, `3.4`, `2014`.
 pub fn numbers(s: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let chars: Vec<char> = s.chars().collect();
+    let b = s.as_bytes();
+    let digit = |j: usize| b.get(j).is_some_and(u8::is_ascii_digit);
     let mut i = 0;
-    while i < chars.len() {
-        // `[^3]` is a footnote label, not a number of the text.
-        if chars[i].is_ascii_digit() && (i == 0 || !(chars[i - 1].is_alphanumeric() || chars[i - 1] == '^')) {
+    while i < b.len() {
+        // `[^3]` is a footnote label, not a number of the text. (An ASCII digit is always at a
+        // character boundary, so the text can be cut there.)
+        if digit(i) && !s[..i].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '^') {
             let mut j = i;
-            while j < chars.len()
-                && (chars[j].is_ascii_digit()
-                    || ((chars[j] == ',' || chars[j] == '.') && chars.get(j + 1).is_some_and(|c| c.is_ascii_digit())))
-            {
+            while digit(j) || (matches!(b.get(j), Some(b',' | b'.')) && digit(j + 1)) {
                 j += 1;
             }
             // Ids such as `CU001` or labels like `2c` are not numbers of the text.
-            if !chars.get(j).is_some_and(|c| c.is_alphabetic()) {
-                out.push(chars[i..j].iter().collect());
+            if !s[j..].chars().next().is_some_and(char::is_alphabetic) {
+                out.push(s[i..j].to_string());
             }
             i = j;
         } else {
@@ -187,5 +194,39 @@ mod tests {
         assert!(mismatch("88,400 places", "88,400 o leoedd").is_none());
         assert!(mismatch("88,400 places", "88.400 o leoedd").is_some());
         assert!(mismatch("{target}% of", "% o").is_some());
+        assert_eq!(numbers("in 2014"), vec!["2014"]);
+        assert_eq!(numbers("ŵ5 [^3] é 12, 1."), vec!["12", "1"]);
+    }
+
+    /// The first way `numbers` was written (over a vector of characters), as the reference.
+    fn numbers_by_chars(s: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let chars: Vec<char> = s.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            if chars[i].is_ascii_digit() && (i == 0 || !(chars[i - 1].is_alphanumeric() || chars[i - 1] == '^')) {
+                let mut j = i;
+                while j < chars.len()
+                    && (chars[j].is_ascii_digit()
+                        || ((chars[j] == ',' || chars[j] == '.') && chars.get(j + 1).is_some_and(|c| c.is_ascii_digit())))
+                {
+                    j += 1;
+                }
+                if !chars.get(j).is_some_and(|c| c.is_alphabetic()) {
+                    out.push(chars[i..j].iter().collect());
+                }
+                i = j;
+            } else {
+                i += 1;
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn numbers_by_bytes_are_numbers_by_characters(s in "[0-9,.^a-zŵé \\[\\]]{0,24}") {
+            proptest::prop_assert_eq!(numbers(&s), numbers_by_chars(&s));
+        }
     }
 }

@@ -448,13 +448,24 @@ pub fn pest_parse_only(text: &str) -> usize {
 }
 
 /// Parses every `.intent` file of the project.
+///
+/// Files are parsed in parallel (rayon); the results keep the project's order, so the output
+/// does not depend on which thread parsed what.
 pub fn parse_project(project: &Project) -> (Vec<ParsedFile>, Vec<Diagnostic>) {
-    let mut files = Vec::new();
+    use rayon::prelude::*;
+    let intent: Vec<FileId> = project.files.iter().filter(|f| f.kind == FileKind::Intent).map(|f| f.id).collect();
+    let parsed: Vec<(ParsedFile, Vec<Diagnostic>)> = intent
+        .into_par_iter()
+        .map(|id| {
+            let (parsed, errors) = parse_file(project, id);
+            (parsed, errors.iter().map(Report::report).collect())
+        })
+        .collect();
+    let mut files = Vec::with_capacity(parsed.len());
     let mut diagnostics = Vec::new();
-    for f in project.files.iter().filter(|f| f.kind == FileKind::Intent) {
-        let (parsed, errors) = parse_file(project, f.id);
-        diagnostics.extend(errors.iter().map(Report::report));
-        files.push(parsed);
+    for (file, errors) in parsed {
+        files.push(file);
+        diagnostics.extend(errors);
     }
     (files, diagnostics)
 }
