@@ -116,3 +116,49 @@ targeting core {
         }
     }
 }
+
+/// A requirement that measures no intention is shown as such in Annex C, in both languages,
+/// with the reason its author gave, and in the bundle (issue 9 item 3).
+#[test]
+fn a_requirement_that_measures_no_intention_says_so_in_annex_c_and_the_bundle() {
+    let requirement = |id: &str, extra: &str| {
+        format!(
+            r#"
+requirement {id} {{
+  setting  custody
+  heading  secure_and_decent_custody
+  outcomes {{ en "Operational Effectiveness" cy "Effeithiolrwydd Gweithredol" }}
+  measure  {{ en "{{target}}% of unified grades are refreshed in Control and Restraint" cy "{{target}}% o'r graddau unedig wedi'u gloywi mewn Rheoli ac Atal" }}
+  target   percent at_least
+  driver   {{ en "Order and Control" cy "Trefn a Rheolaeth" }}
+  {extra}
+}}
+"#
+        )
+    };
+    let source = format!(
+        r#"
+section annex_c {{ annex C; title {{ en "Custodial requirements" cy "Gofynion y ddalfa" }}; includes custodial_requirements }}
+heading secure_and_decent_custody {{ title {{ en "Secure and decent custody" cy "Dalfa ddiogel a gweddus" }} }}
+{}{}{}"#,
+        requirement("CU031", r#"no_intention { en "A measure of staff training." cy "Mesur hyfforddiant staff." }"#),
+        requirement("CU040", ""),
+        requirement("CU043", ""),
+    );
+    let pages = build_small(&[("intentions/c.intent", &source)]);
+    for (lang, none, reason) in [
+        ("en", "Measures no intention", "A measure of staff training."),
+        ("cy", "Nid yw'n mesur unrhyw fwriad", "Mesur hyfforddiant staff."),
+    ] {
+        let page = pages.iter().find(|(k, _)| k.starts_with(&format!("{lang}/")) && k.ends_with("index.html")).map(|(_, v)| v).unwrap();
+        let none = none.replace('\'', "&#39;");
+        assert_eq!(page.matches(&none).count(), 3, "{lang}: each requirement says it measures no intention");
+        assert!(page.contains(&format!(": {reason}</p>")), "{lang}: the reason is missing");
+    }
+    let reqs: serde_json::Value = serde_json::from_str(&pages["bundle/requirements.json"]).unwrap();
+    let reqs = reqs["requirements"].as_array().unwrap();
+    assert_eq!(reqs[0]["measures"], serde_json::json!([]));
+    assert_eq!(reqs[0]["no_intention"]["en"], "A measure of staff training.");
+    assert_eq!(reqs[1]["measures"], serde_json::json!([]));
+    assert!(reqs[1]["no_intention"].is_null());
+}

@@ -20,7 +20,8 @@ use std::collections::BTreeMap;
 /// the document's decision, so this is a change of meaning, not an optional addition.
 /// 2.1.0: a rule's `text` keeps the shape of its prose (paragraphs, list items on their own
 /// lines) instead of being folded onto one line; the words are the same.
-pub const FORMAT_VERSION: &str = "2.1.0";
+/// 2.2.0: a requirement may say why it measures no intention (`no_intention`).
+pub const FORMAT_VERSION: &str = "2.2.0";
 pub const FORMAT_MAJOR: u64 = 2;
 
 /// The files of a bundle, in the order the manifest lists them.
@@ -93,6 +94,7 @@ pub const EDITORIAL: &[(&str, &str)] = &[
     ("manifest.json", "document.period"),
     ("partners.json", "applies"),
     ("requirements.json", "measures"),
+    ("requirements.json", "no_intention"),
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -214,6 +216,8 @@ pub struct Requirement {
     pub part_of: Option<String>,
     /// The intentions it measures (the reverse of `measured_by`). Publisher's addition: not in the 2014 document.
     pub measures: Vec<String>,
+    /// Why it measures no intention, where its author said (added in 2.2.0). Publisher's addition: not in the 2014 document.
+    pub no_intention: Option<Text>,
     pub source: Source,
 }
 

@@ -24,6 +24,25 @@ pub enum CheckError {
         intention: String,
         at: Span,
     },
+    /// An intention with `measured_by` and `unmeasured`, or a requirement named in a
+    /// `measured_by` that says it measures no intention.
+    MeasuredAndNot {
+        message: String,
+        at: Span,
+        field: &'static str,
+        label: &'static str,
+        link: Span,
+        link_text: String,
+    },
+    /// A requirement that measures no intention and says not why, where nearly every other
+    /// requirement of its setting is accounted for.
+    RequirementMeasuresNothing {
+        requirement: String,
+        at: Span,
+        setting: &'static str,
+        accounted: usize,
+        total: usize,
+    },
     Placeholder {
         requirement: String,
         lang: &'static str,
@@ -236,6 +255,28 @@ impl Report for CheckError {
             .with_help(
                 "add `measured_by CU…` naming the requirements that measure it, or `unmeasured { en \"…\" cy \"…\" }` saying why none does",
             ),
+            MeasuredAndNot { message, at, field, label, link, link_text } => Diagnostic::new(
+                &codes::E0309,
+                message.clone(),
+                Label::new(*at, format!("`{field}` {label}")),
+            )
+            .with_label(*link, link_text.clone())
+            .with_help(format!("keep the `measured_by` link and remove `{field}`, or remove the link if the reason is right")),
+            RequirementMeasuresNothing { requirement, at, setting, accounted, total } => Diagnostic::new(
+                &codes::W0310,
+                format!(
+                    "{requirement} measures no intention and does not say why, unlike {}",
+                    match (total - 1, *accounted) {
+                        (1, _) => format!("the other {setting} requirement"),
+                        (others, a) if a == others => format!("every other {setting} requirement"),
+                        (others, a) => format!("{a} of the other {others} {setting} requirements"),
+                    }
+                ),
+                Label::new(*at, "named in no intention's `measured_by`"),
+            )
+            .with_help(format!(
+                "add {requirement} to the `measured_by` of the intention it measures, or give `no_intention {{ en \"…\" cy \"…\" }}` saying why it measures none"
+            )),
             Placeholder { requirement, lang, at, problem, help } => {
                 Diagnostic::new(&codes::E0302, format!("the {lang} measure of {requirement} {problem}"), Label::new(*at, "this measure"))
                     .with_help(help.clone())

@@ -85,6 +85,8 @@ codes! {
     E0306 "malformed-targets" "A targets file is not a valid targets file";
     E0307 "targets-not-found" "An establishment's targets file is not in the project";
     W0308 "vacuous-target" "A target that every value meets, or that none can";
+    E0309 "measured-and-not" "A measure link and a reason why there is none, on one intention or requirement";
+    W0310 "requirement-measures-nothing" "A requirement measures no intention, unlike nearly every other of its setting";
     // Bands.
     E0401 "band-overlap" "Two bands share values";
     E0402 "band-gap" "Values of the attribute fall in no band";

@@ -216,7 +216,8 @@ fn entities(p: &Policy) -> Vec<Entity> {
             .list("sectors", &r.sectors.iter().map(word).collect::<Vec<_>>())
             .list("applies", &r.applies.iter().map(word).collect::<Vec<_>>())
             .opt("part_of", r.part_of.clone())
-            .list("measures", &r.measures);
+            .list("measures", &r.measures)
+            .opt_bi("no_intention", &r.no_intention);
         out.push(entity(Kind::Requirement, &r.id, Some(&r.measure.en), f));
     }
     for e in &p.establishments {

@@ -338,6 +338,7 @@ pub fn files(p: &Policy) -> Vec<(&'static str, Value)> {
                         applies: r.applies.iter().copied().map(nation).collect(),
                         part_of: r.part_of.clone(),
                         measures: r.measures.clone(),
+                        no_intention: r.no_intention.as_ref().map(text),
                         source: source(&r.source),
                     })
                     .collect(),

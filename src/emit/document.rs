@@ -135,6 +135,8 @@ struct RequirementRow {
     measure: String,
     driver: String,
     measures: Vec<Link>,
+    /// Why it measures no intention, where its author said.
+    no_intention: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -371,6 +373,7 @@ impl Cx<'_> {
                 measure: measure_text(r.measure.get(self.lang)),
                 driver: r.driver.get(self.lang).to_string(),
                 measures: r.measures.iter().map(|i| self.intention_link(i)).collect(),
+                no_intention: r.no_intention.as_ref().map(|n| n.get(self.lang).to_string()),
             };
             match keys.iter().position(|k| *k == r.heading) {
                 Some(i) => groups[i].rows.push(row),

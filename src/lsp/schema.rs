@@ -77,6 +77,7 @@ pub fn fields(kind: &str) -> Vec<(&'static str, Value)> {
             ("sector", Words(SECTORS)),
             ("applies", Words(NATIONS)),
             ("part_of", Id(Kind::Requirement)),
+            ("no_intention", Free),
         ],
         "service" => {
             vec![("name", Free), ("short", Free), ("kind", Words(&[])), ("within", Id(Kind::Service)), ("sessions", Free), ("text", Free)]

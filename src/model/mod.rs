@@ -205,6 +205,8 @@ pub struct Requirement {
     pub part_of: Option<String>,
     /// The intentions this requirement measures (the reverse of `measured_by`).
     pub measures: Vec<String>,
+    /// Why it measures no intention, if its author said.
+    pub no_intention: Option<Bi>,
     pub source: Source,
 }
 
@@ -546,6 +548,7 @@ pub fn build(project: &Project, symbols: &Symbols, facts: &Facts) -> Result<Poli
                 applies: nations(&r.applies),
                 part_of: r.part_of.as_ref().map(|p| p.name.clone()),
                 measures: measures.get(&d.id.name).cloned().unwrap_or_default(),
+                no_intention: r.no_intention.as_ref().map(bi),
                 source: source(d.id.span),
             }),
             _ => None,

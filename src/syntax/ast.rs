@@ -302,6 +302,8 @@ pub struct Requirement {
     pub sector: Option<Spanned<Vec<Sector>>>,
     pub applies: Option<Spanned<Vec<Nation>>>,
     pub part_of: Option<Ident>,
+    /// Why no intention lists it in `measured_by` (publisher's addition).
+    pub no_intention: Option<Text>,
 }
 
 /// A number of sessions: exactly, within a range, or beyond a bound.
@@ -593,6 +595,7 @@ impl Declaration {
                 out.push(("outcomes", &r.outcomes, Plain));
                 out.push(("measure", &r.measure, Plain));
                 out.push(("driver", &r.driver, Plain));
+                opt("no_intention", &r.no_intention, Plain, &mut out);
             }
             Body::Service(s) => {
                 out.push(("name", &s.name, Plain));

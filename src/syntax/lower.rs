@@ -1002,6 +1002,7 @@ fn lower_body(cx: &mut Cx, kind: &str, id: &Ident, header: Span, entries: &[Entr
                     sector: f.choices("sector", SECTORS),
                     applies: f.choices("applies", NATIONS),
                     part_of: f.ident("part_of"),
+                    no_intention: f.text("no_intention"),
                 })
             }
             "service" => {
