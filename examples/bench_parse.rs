@@ -9,7 +9,8 @@
 //! declaration parsed by the pest grammar; no syntax tree), and, for comparison,
 //! `intentc::syntax::parse_project` (the same plus lowering to the typed syntax tree and the
 //! input guards). Prints the median of `--runs` runs as `key=value` pairs on one line:
-//! files, bytes, pest_ms, pest_mb_s, pairs, parse_ms, parse_mb_s.
+//! files, bytes, pest_ms, pest_mb_s, pairs, parse_ms, parse_mb_s, and check_ms (all of
+//! `intentc::check`, in memory) with check_over_pest, its ratio to the bare pest parse.
 //!
 //! With `--phases`, also times (once) the other phases of `check` on the same project:
 //! resolve_ms, checks_ms (all of `check::check`), and within it measures_targets_ms and
@@ -93,6 +94,16 @@ fn main() {
         full.push(t.elapsed().as_secs_f64());
         drop(files);
     }
+    // The whole of `check` in memory (parse, resolve, checks, model), for its ratio to the
+    // bare pest parse of the same bytes.
+    let mut whole = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let result = intentc::check(&project, intentc::diagnostics::Policy { strict_welsh: true, deny_warnings: false });
+        whole.push(t.elapsed().as_secs_f64());
+        drop(result);
+    }
+    let whole = median(whole);
     let (pest, full) = (median(pest), median(full));
     let mb = bytes as f64 / 1e6;
     let mut extra = String::new();
@@ -125,11 +136,13 @@ fn main() {
         );
     }
     println!(
-        "files={} bytes={bytes} pest_ms={:.1} pest_mb_s={:.2} pairs={pairs} parse_ms={:.1} parse_mb_s={:.2}{extra}",
+        "files={} bytes={bytes} pest_ms={:.1} pest_mb_s={:.2} pairs={pairs} parse_ms={:.1} parse_mb_s={:.2} check_ms={:.1} check_over_pest={:.2}{extra}",
         paths.len(),
         pest * 1e3,
         mb / pest,
         full * 1e3,
-        mb / full
+        mb / full,
+        whole * 1e3,
+        whole / pest
     );
 }
