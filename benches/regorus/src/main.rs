@@ -60,7 +60,9 @@ fn offender(b: &Bundle, rng: &mut XorShift) -> Offender {
         .map(|a| {
             let v = match &a.domain {
                 Domain::Number { min, max } => Value::Number(min + rng.below((max - min + 1) as u64) as i64),
-                Domain::Level { values } | Domain::Option { values } => Value::Word(values[rng.below(values.len() as u64) as usize].clone()),
+                Domain::Level { values } | Domain::Option { values } => {
+                    Value::Word(values[rng.below(values.len() as u64) as usize].clone())
+                }
                 Domain::YesNo => Value::Bool(rng.below(2) == 1),
             };
             (a.id.clone(), v)
@@ -129,14 +131,17 @@ impl Rego<'_> {
             Condition::OneOf { attribute, values } => {
                 vec![format!("{} in {{{}}}", input(attribute), values.iter().map(literal).collect::<Vec<_>>().join(", "))]
             }
-            Condition::Between { attribute, min, max } => vec![format!("{} >= {min}", input(attribute)), format!("{} <= {max}", input(attribute))],
+            Condition::Between { attribute, min, max } => {
+                vec![format!("{} >= {min}", input(attribute)), format!("{} <= {max}", input(attribute))]
+            }
             Condition::Is { attribute } => vec![format!("{} == true", input(attribute))],
         }
     }
 }
 
 fn rego(b: &Bundle) -> String {
-    let mut r = Rego { domains: b.attributes.attributes.iter().map(|a| (a.id.as_str(), &a.domain)).collect(), helpers: String::new(), next: 0 };
+    let mut r =
+        Rego { domains: b.attributes.attributes.iter().map(|a| (a.id.as_str(), &a.domain)).collect(), helpers: String::new(), next: 0 };
     let mut out = String::from(
         "# The 4(a) targeting guidance of the reference corpus, as Rego: `applies` is the set of the\n\
          # rules whose condition holds for `input` (an offender with every attribute). Written by\n\
