@@ -250,28 +250,6 @@ fn the_interface_catalogues_have_the_same_keys() {
     assert!(keys["en"].len() > 40);
 }
 
-/// Checks and builds a small project written here (with the fixtures' prelude, Welsh stamped).
-fn build_small(files: &[(&str, &str)]) -> BTreeMap<String, String> {
-    let prelude = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prelude.intent")).unwrap();
-    let mut project = intentc::source::Project::new();
-    project.add_str("intentions/prelude.intent", &prelude);
-    for (path, text) in files {
-        project.add_str(*path, text);
-    }
-    project.sort();
-    let stamped: Vec<(String, String)> =
-        project.files.iter().map(|f| (f.path.clone(), intentc::syntax::stamp::stamp_file(&project, f.id).0)).collect();
-    let mut project = intentc::source::Project::new();
-    for (path, text) in &stamped {
-        project.add_str(path.clone(), text);
-    }
-    project.sort();
-    let result = intentc::check(&project, intentc::diagnostics::Policy { strict_welsh: true, deny_warnings: true });
-    assert!(!result.diagnostics.has_errors(), "{:?}", result.diagnostics.codes());
-    let out = intentc::emit::build(&result.model.unwrap(), &Default::default()).unwrap();
-    out.files.into_iter().map(|(k, v)| (k, String::from_utf8(v).unwrap())).collect()
-}
-
 const DERIVED: &str = r#"
 section annex_a { annex A; title { en "Specific intentions" cy "Bwriadau penodol" }; includes specific_intentions }
 intention 1 { title { en "Reduce reoffending" cy "Lleihau aildroseddu" } }
@@ -298,7 +276,7 @@ targeting violent {
 
 #[test]
 fn a_derived_decision_is_shown_as_the_publishers_reading_never_as_the_documents_label() {
-    let out = build_small(&[("intentions/rules.intent", DERIVED)]);
+    let out = common::build_small(&[("intentions/rules.intent", DERIVED)]);
     let row = |html: &'static str, id: &str| -> &'static str {
         let start = html.find(&format!("<tr id=\"rule-{id}\"")).unwrap_or_else(|| panic!("no row for {id}"));
         &html[start..start + html[start..].find("</tr>").unwrap()]
@@ -423,7 +401,7 @@ fn the_publishers_additions_are_marked_as_such_in_both_languages() {
 #[test]
 fn a_year_that_starts_a_wrapped_line_is_kept_and_the_escape_keeps_a_small_number() {
     let section = "section s {\n  title { en \"Planning\" cy \"Cynllunio\" }\n  text {\n    en \"\"\"\n    Prices are fixed from\n    2014. Budgets follow.\n\n    The count was\n    12\\. That is fewer.\n    \"\"\"\n    cy \"\"\"\n    Mae prisiau'n sefydlog o\n    2014. Mae cyllidebau'n dilyn.\n\n    Y cyfrif oedd\n    12\\. Mae hynny'n llai.\n    \"\"\"\n  }\n}\n";
-    let out = build_small(&[("intentions/s.intent", section)]);
+    let out = common::build_small(&[("intentions/s.intent", section)]);
     let en = &out["en/index.html"];
     assert!(en.contains("<p>Prices are fixed from 2014. Budgets follow.</p>"), "{en}");
     assert!(en.contains("<p>The count was 12. That is fewer.</p>"), "{en}");
@@ -485,7 +463,7 @@ fn a_cross_reference_is_a_link_to_the_part_it_names() {
     assert!(page("cy/index.html").contains("gweler <a href=\"#tgt-reconviction_bands\">y tabl yn vii</a>"));
     assert!(!page("en/index.html").contains("page 30"));
     // A cross-reference to something the document does not show stays text, not a dead link.
-    let out = build_small(&[(
+    let out = common::build_small(&[(
         "intentions/a.intent",
         "section s {\n  title { en \"S\" cy \"S\" }\n  text { en \"See [the guidance](#g).\" cy \"Gweler [y canllaw](#g).\" }\n}\ntargeting g { title { en \"G\" cy \"G\" } }\n",
     )]);

@@ -2,6 +2,8 @@
 //! folder with no policy in it, and the model refusing what the checks would not let through
 //! (issue 9, item 3).
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -26,31 +28,9 @@ fn a_folder_with_no_intent_files_is_refused_not_clean() {
     assert!(!dir.path().join("dist").exists());
 }
 
-/// Checks and builds a small project (with the fixtures' prelude, Welsh stamped): the pages.
-fn build_small(files: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
-    let prelude = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prelude.intent")).unwrap();
-    let mut project = intentc::source::Project::new();
-    project.add_str("intentions/prelude.intent", &prelude);
-    for (path, text) in files {
-        project.add_str(*path, text);
-    }
-    project.sort();
-    let stamped: Vec<(String, String)> =
-        project.files.iter().map(|f| (f.path.clone(), intentc::syntax::stamp::stamp_file(&project, f.id).0)).collect();
-    let mut project = intentc::source::Project::new();
-    for (path, text) in &stamped {
-        project.add_str(path.clone(), text);
-    }
-    project.sort();
-    let result = intentc::check(&project, intentc::diagnostics::Policy { strict_welsh: true, deny_warnings: true });
-    assert!(!result.diagnostics.has_errors(), "{:?}", result.diagnostics.codes());
-    let out = intentc::emit::build(&result.model.unwrap(), &Default::default()).unwrap();
-    out.files.into_iter().map(|(k, v)| (k, String::from_utf8(v).unwrap())).collect()
-}
-
 #[test]
 fn targeting_under_an_overarching_intention_is_in_annex_a_in_both_languages() {
-    let pages = build_small(&[(
+    let pages = common::build_small(&[(
         "intentions/a.intent",
         r#"
 section annex_a { annex A; title { en "Specific intentions" cy "Bwriadau penodol" }; includes specific_intentions }
@@ -145,7 +125,7 @@ heading secure_and_decent_custody {{ title {{ en "Secure and decent custody" cy 
         requirement("CU040", ""),
         requirement("CU043", ""),
     );
-    let pages = build_small(&[("intentions/c.intent", &source)]);
+    let pages = common::build_small(&[("intentions/c.intent", &source)]);
     for (lang, none, reason) in [
         ("en", "Measures no intention", "A measure of staff training."),
         ("cy", "Nid yw'n mesur unrhyw fwriad", "Mesur hyfforddiant staff."),

@@ -28,3 +28,25 @@ pub fn corpus_output() -> Output {
     let model = result.model.expect("a model for a clean corpus");
     emit::build(&model, &Meta::of(&p, None, None)).expect("the corpus builds")
 }
+
+/// Checks and builds a small project written here (with the fixtures' prelude, Welsh stamped).
+pub fn build_small(files: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
+    let prelude = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prelude.intent")).unwrap();
+    let mut project = intentc::source::Project::new();
+    project.add_str("intentions/prelude.intent", &prelude);
+    for (path, text) in files {
+        project.add_str(*path, text);
+    }
+    project.sort();
+    let stamped: Vec<(String, String)> =
+        project.files.iter().map(|f| (f.path.clone(), intentc::syntax::stamp::stamp_file(&project, f.id).0)).collect();
+    let mut project = intentc::source::Project::new();
+    for (path, text) in &stamped {
+        project.add_str(path.clone(), text);
+    }
+    project.sort();
+    let result = intentc::check(&project, intentc::diagnostics::Policy { strict_welsh: true, deny_warnings: true });
+    assert!(!result.diagnostics.has_errors(), "{:?}", result.diagnostics.codes());
+    let out = intentc::emit::build(&result.model.unwrap(), &Default::default()).unwrap();
+    out.files.into_iter().map(|(k, v)| (k, String::from_utf8(v).unwrap())).collect()
+}
