@@ -6,6 +6,7 @@
 //! tree ([`lower`]). pest's pairs never leave `lower`.
 
 pub mod ast;
+pub mod fields;
 mod lower;
 pub mod prose;
 mod split;
@@ -275,7 +276,7 @@ impl Report for SyntaxError {
                 Diagnostic::new(&codes::E0105, format!("{kind} has no field `{field}`"), Label::new(*at, "unknown field")).with_help(
                     match suggestion {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("the fields of a {of} are listed under `{of}` in docs/language.md"),
+                        None => format!("the fields of {} are listed under `{of}` in docs/language.md", with_article(of)),
                     },
                 )
             }
