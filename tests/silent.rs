@@ -97,6 +97,44 @@ targeting core {
     }
 }
 
+/// The model is built from what the checks read, never by reading again: with the checks'
+/// prose trees, Welsh states or targets files taken away, the build names each gap (E0901)
+/// instead of parsing, digesting or reading the file itself (issue 12 item 1).
+#[test]
+fn the_model_refuses_what_the_checks_did_not_hand_over() {
+    let project = intentc::cli::load::project(&Path::new(env!("CARGO_MANIFEST_DIR")).join("intentions")).unwrap();
+    let (files, _) = intentc::syntax::parse_project(&project);
+    let (symbols, _) = intentc::resolve::resolve(&files);
+    let checked = intentc::check::check_all(&project, &symbols);
+    assert!(intentc::model::build(&project, &symbols, &checked.facts).is_ok(), "the corpus builds from the checks' facts");
+    let gaps = |facts: &intentc::check::Facts| -> Vec<String> {
+        match intentc::model::build(&project, &symbols, facts) {
+            Ok(_) => panic!("the model was built from facts with a gap"),
+            Err(e) => e.diagnostics().iter().map(|d| format!("{} {}", d.code.id, d.message)).collect(),
+        }
+    };
+    let mut facts = checked.facts.clone();
+    facts.prose = Default::default();
+    let found = gaps(&facts);
+    assert!(found.iter().all(|g| g.starts_with("E0901 the markup of this text")), "{found:?}");
+    assert!(found.len() > 100, "every prose text of the corpus is a gap: {}", found.len());
+
+    let mut facts = checked.facts.clone();
+    facts.welsh = Default::default();
+    let found = gaps(&facts);
+    assert!(found.iter().all(|g| g.starts_with("E0901 the Welsh of this text")), "{found:?}");
+
+    let mut facts = checked.facts.clone();
+    let establishment = facts.targets.keys().next().cloned().expect("the corpus has targets files");
+    facts.targets.remove(&establishment);
+    assert_eq!(gaps(&facts), ["E0901 this targets file was not checked, so the policy is not built"]);
+
+    let mut facts = checked.facts.clone();
+    facts.rules.rules.clear();
+    let policy = intentc::model::build(&project, &symbols, &facts).unwrap();
+    assert!(policy.rules.is_empty(), "the rules are the checks' flattening, not the model's own");
+}
+
 /// A requirement that measures no intention is shown as such in Annex C, in both languages,
 /// with the reason its author gave, and in the bundle (issue 9 item 3).
 #[test]

@@ -39,7 +39,8 @@ fn prose_texts<'a>(symbols: &Symbols<'a>, only: &dyn Fn(&Declaration) -> bool) -
     let mut out = Vec::new();
     for d in symbols.order.iter().copied().filter(|d| only(d)) {
         for (_, t, role) in d.texts() {
-            if role == TextRole::Prose && !t.neutral {
+            // Neutral texts too: their markup is published like any other.
+            if role == TextRole::Prose {
                 out.extend([&t.en, &t.cy].into_iter().flatten());
             }
         }

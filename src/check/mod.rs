@@ -14,9 +14,12 @@ pub mod targets;
 mod termbase;
 mod welsh;
 
+pub use welsh::{WelshState, WelshStates};
+
 use crate::diagnostics::{registry as codes, Diagnostic, Label, Report};
 use crate::resolve::Symbols;
 use crate::source::{Project, Span};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckError {
@@ -508,16 +511,22 @@ impl Report for CheckError {
 
 /// What the checks built that the model needs, so it is not built twice.
 #[derive(Debug, Clone, Default)]
-pub struct Facts {
+pub struct Facts<'a> {
     /// The parsed markup of every prose text.
     pub prose: markup::ProseTexts,
+    /// Whether each text's Welsh was made from its current English.
+    pub welsh: WelshStates,
+    /// Every targeting rule, flattened, with its typed condition; and which targetings win.
+    pub rules: rules::RuleFacts<'a>,
+    /// The targets files that were read, by establishment id.
+    pub targets: BTreeMap<String, targets::Targets>,
 }
 
 /// What the checks found, and what they built.
 #[derive(Debug, Clone, Default)]
-pub struct Checked {
+pub struct Checked<'a> {
     pub errors: Vec<CheckError>,
-    pub facts: Facts,
+    pub facts: Facts<'a>,
 }
 
 /// Runs every check.
@@ -529,29 +538,35 @@ pub fn check(project: &Project, symbols: &Symbols) -> Vec<CheckError> {
 ///
 /// The whole-project checks and the per-text ones run side by side (rayon); the errors come
 /// out in the same order whatever ran where.
-pub fn check_all(project: &Project, symbols: &Symbols) -> Checked {
-    let (mut errors, (texts, prose)) = rayon::join(
-        || check_project(project, symbols),
+pub fn check_all<'a>(project: &Project, symbols: &Symbols<'a>) -> Checked<'a> {
+    let ((mut errors, (rules, targets)), (texts, prose, welsh)) = rayon::join(
+        || project_checks(project, symbols),
         || {
             let mut errors = Vec::new();
             let prose = markup::check(symbols, &|_| true, &mut errors);
-            welsh::check(symbols, &|_| true, &mut errors);
-            (errors, prose)
+            let welsh = welsh::check(symbols, &|_| true, &mut errors);
+            (errors, prose, welsh)
         },
     );
     errors.extend(texts);
-    Checked { errors, facts: Facts { prose } }
+    Checked { errors, facts: Facts { prose, welsh, rules, targets } }
 }
 
 /// Every check but the per-text ones (markup and Welsh): [`check`] is this and
 /// [`check_welsh`] of every declaration.
 pub fn check_project(project: &Project, symbols: &Symbols) -> Vec<CheckError> {
+    project_checks(project, symbols).0
+}
+
+type ProjectFacts<'a> = (rules::RuleFacts<'a>, BTreeMap<String, targets::Targets>);
+
+fn project_checks<'a>(project: &Project, symbols: &Symbols<'a>) -> (Vec<CheckError>, ProjectFacts<'a>) {
     let mut errors = Vec::new();
     measures::check(symbols, &mut errors);
-    targets::check(project, symbols, &mut errors);
+    let targets = targets::check(project, symbols, &mut errors);
     bands::check(symbols, &mut errors);
-    rules::check(symbols, &mut errors);
-    errors
+    let rules = rules::check(symbols, &mut errors);
+    (errors, (rules, targets))
 }
 
 /// The per-text checks (markup and Welsh) of the declarations `only` accepts. They look at one

@@ -78,6 +78,20 @@ pub fn describe_sessions(s: &Sessions) -> String {
     }
 }
 
+/// The session counts a rule is about: its own class (`sessions`), narrowed to its service's
+/// count in the catalogue when the two meet. Shared by the conflict search here and by the
+/// model, which records it on every rule for `decide`. `i64::MAX` stands for "no upper bound".
+pub fn session_class(own: Option<(i64, i64)>, service: Option<(i64, i64)>) -> (i64, i64) {
+    let full = (0, i64::MAX);
+    let own = own.unwrap_or(full);
+    intersect(own, service.unwrap_or(full)).unwrap_or(own)
+}
+
+/// A service's session count in the catalogue, as an interval.
+pub fn service_sessions(symbols: &Symbols, service: &str) -> Option<(i64, i64)> {
+    symbols.service(service).and_then(|s| s.sessions.as_ref()).map(|s| session_interval(&s.node))
+}
+
 fn intersect(a: (i64, i64), b: (i64, i64)) -> Option<(i64, i64)> {
     let lo = a.0.max(b.0);
     let hi = a.1.min(b.1);
@@ -167,7 +181,7 @@ pub fn flatten<'a>(symbols: &Symbols<'a>, domains: &Domains, errors: &mut Vec<Ch
         let Body::Targeting(t) = &d.body else { continue };
         let bands = t.bands.as_ref().and_then(|b| symbols.bands(&b.name));
         let mut cx = Flatten { targeting: &d.id.name, bands, domains, out: &mut out, errors };
-        cx.items(&t.items, &[], &[], Some(Vec::new()), &[]);
+        cx.items(&t.items, &Place { conds: Some(Vec::new()), ..Place::default() });
     }
     out
 }
@@ -180,94 +194,110 @@ struct Flatten<'a, 'x> {
     errors: &'x mut Vec<CheckError>,
 }
 
+/// Where a rule or scope sits: the scopes around it, outermost first, and what they add up to.
+#[derive(Clone, Default)]
+struct Place {
+    /// The id parts of the enclosing scopes (band ids joined by `-`, `when` names).
+    path: Vec<String>,
+    band_ids: Vec<String>,
+    /// The conditions of the enclosing scopes; `None` once one could not be read.
+    conds: Option<Vec<Cond>>,
+    /// The scopes' names, for grouping in documents (an unnamed `when` is "").
+    scopes: Vec<String>,
+}
+
 impl<'a> Flatten<'a, '_> {
-    fn items(&mut self, items: &'a [TargetingItem], path: &[String], band_ids: &[String], conds: Option<Vec<Cond>>, scopes: &[String]) {
+    fn items(&mut self, items: &'a [TargetingItem], place: &Place) {
         let mut position = 0;
         for item in items {
             match item {
                 TargetingItem::Rule(r) => {
                     position += 1;
-                    let number = r.number.as_ref().map(|n| n.node);
-                    let mut id: Vec<String> = vec![self.targeting.to_string()];
-                    id.extend(path.iter().cloned());
-                    id.push(number.unwrap_or(position).to_string());
-                    let mut own = conds.clone();
-                    for (c, negate) in [(&r.when, false), (&r.unless, true)] {
-                        if let Some(c) = c {
-                            let converted = convert(&c.node, self.domains, self.errors);
-                            own = match (own, converted) {
-                                (Some(mut v), Some(c)) => {
-                                    v.push(if negate { Cond::Not(Box::new(c)) } else { c });
-                                    Some(v)
-                                }
-                                _ => None,
-                            };
-                        }
-                    }
-                    self.out.push(FlatRule {
-                        id: id.join("."),
-                        targeting: self.targeting,
-                        verb: r.verb.node,
-                        number,
-                        service: r.target.as_ref(),
-                        bands: band_ids.to_vec(),
-                        condition: own.map(Cond::all),
-                        sessions: r.sessions.as_ref().map(|s| session_interval(&s.node)),
-                        rule: r,
-                        scopes: scopes.to_vec(),
-                    });
+                    self.rule(r, position, place);
                 }
                 TargetingItem::Scope(s) => {
-                    let mut path = path.to_vec();
-                    let mut conds = conds.clone();
-                    let mut band_ids = band_ids.to_vec();
-                    let scope_name;
-                    match &s.kind {
-                        ScopeKind::Bands(ids) => {
-                            let name = ids.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join("-");
-                            path.push(name.clone());
-                            scope_name = name;
-                            band_ids = ids.iter().map(|i| i.name.clone()).collect();
-                            // An unknown band is the resolver's to report; the rules in its
-                            // scope are then not analysed (they would look unreachable).
-                            let all_known = self.bands.is_some_and(|b| ids.iter().all(|i| b.bands.iter().any(|x| x.id.name == i.name)));
-                            if !all_known {
-                                conds = None;
-                            }
-                            if let (Some(b), Some(v)) = (self.bands, conds.as_mut()) {
-                                let ranges: Vec<Cond> = ids
-                                    .iter()
-                                    .filter_map(|i| b.bands.iter().find(|x| x.id.name == i.name))
-                                    .map(|x| Cond::Between {
-                                        attribute: b.attribute.name.clone(),
-                                        min: x.range.node.0 as i64,
-                                        max: x.range.node.1 as i64,
-                                    })
-                                    .collect();
-                                v.push(if ranges.len() == 1 { ranges.into_iter().next().unwrap() } else { Cond::Any(ranges) });
-                            }
-                        }
-                        ScopeKind::When { condition, name } => {
-                            if let Some(n) = name {
-                                path.push(n.name.clone());
-                            }
-                            scope_name = name.as_ref().map(|n| n.name.clone()).unwrap_or_default();
-                            let c = convert(&condition.node, self.domains, self.errors);
-                            conds = match (conds, c) {
-                                (Some(mut v), Some(c)) => {
-                                    v.push(c);
-                                    Some(v)
-                                }
-                                _ => None,
-                            };
-                        }
-                    }
-                    let mut scopes = scopes.to_vec();
-                    scopes.push(scope_name);
-                    self.items(&s.items, &path, &band_ids, conds, &scopes);
+                    let inner = self.scope(s, place);
+                    self.items(&s.items, &inner);
                 }
             }
         }
+    }
+
+    /// One rule: its id (its number, or its position among the rules of its scope) and its
+    /// condition (its scopes', its `when`, and not its `unless`).
+    fn rule(&mut self, r: &'a ast::Rule, position: u32, place: &Place) {
+        let number = r.number.as_ref().map(|n| n.node);
+        let mut id: Vec<String> = vec![self.targeting.to_string()];
+        id.extend(place.path.iter().cloned());
+        id.push(number.unwrap_or(position).to_string());
+        let mut own = place.conds.clone();
+        for (c, negate) in [(&r.when, false), (&r.unless, true)] {
+            if let Some(c) = c {
+                let converted = convert(&c.node, self.domains, self.errors);
+                own = match (own, converted) {
+                    (Some(mut v), Some(c)) => {
+                        v.push(if negate { Cond::Not(Box::new(c)) } else { c });
+                        Some(v)
+                    }
+                    _ => None,
+                };
+            }
+        }
+        self.out.push(FlatRule {
+            id: id.join("."),
+            targeting: self.targeting,
+            verb: r.verb.node,
+            number,
+            service: r.target.as_ref(),
+            bands: place.band_ids.clone(),
+            condition: own.map(Cond::all),
+            sessions: r.sessions.as_ref().map(|s| session_interval(&s.node)),
+            rule: r,
+            scopes: place.scopes.clone(),
+        });
+    }
+
+    /// The place inside a scope: `in band …` adds the bands' ranges, `when …` its condition.
+    fn scope(&mut self, s: &'a Scope, outer: &Place) -> Place {
+        let mut place = outer.clone();
+        let scope_name = match &s.kind {
+            ScopeKind::Bands(ids) => {
+                let name = ids.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join("-");
+                place.path.push(name.clone());
+                place.band_ids = ids.iter().map(|i| i.name.clone()).collect();
+                // An unknown band is the resolver's to report; the rules in its scope are then
+                // not analysed (they would look unreachable).
+                let all_known = self.bands.is_some_and(|b| ids.iter().all(|i| b.bands.iter().any(|x| x.id.name == i.name)));
+                if !all_known {
+                    place.conds = None;
+                }
+                if let (Some(b), Some(v)) = (self.bands, place.conds.as_mut()) {
+                    let mut ranges: Vec<Cond> = ids
+                        .iter()
+                        .filter_map(|i| b.bands.iter().find(|x| x.id.name == i.name))
+                        .map(|x| Cond::Between { attribute: b.attribute.name.clone(), min: x.range.node.0 as i64, max: x.range.node.1 as i64 })
+                        .collect();
+                    v.push(if ranges.len() == 1 { ranges.remove(0) } else { Cond::Any(ranges) });
+                }
+                name
+            }
+            ScopeKind::When { condition, name } => {
+                if let Some(n) = name {
+                    place.path.push(n.name.clone());
+                }
+                let c = convert(&condition.node, self.domains, self.errors);
+                place.conds = match (place.conds, c) {
+                    (Some(mut v), Some(c)) => {
+                        v.push(c);
+                        Some(v)
+                    }
+                    _ => None,
+                };
+                name.as_ref().map(|n| n.name.clone()).unwrap_or_default()
+            }
+        };
+        place.scopes.push(scope_name);
+        place
     }
 }
 
@@ -287,9 +317,19 @@ pub fn lineage<'a>(symbols: &Symbols<'a>, service: &str) -> Vec<String> {
     out
 }
 
-pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
+/// What the rule checks built, handed to the model: the flattened rules with their typed
+/// conditions, and which targetings win over which.
+#[derive(Debug, Clone, Default)]
+pub struct RuleFacts<'a> {
+    pub rules: Vec<FlatRule<'a>>,
+    /// (winner, loser) for every `overrides`, followed transitively.
+    pub wins: BTreeSet<(String, String)>,
+}
+
+pub fn check<'a>(symbols: &Symbols<'a>, errors: &mut Vec<CheckError>) -> RuleFacts<'a> {
     let domains = domains(symbols);
     let rules = flatten(symbols, &domains, errors);
+    let wins = overrides(symbols);
 
     // Duplicate ids.
     let mut first: HashMap<&str, Span> = HashMap::new();
@@ -338,7 +378,8 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
         }
     }
 
-    conflicts(symbols, &domains, &rules, errors);
+    conflicts(symbols, &domains, &rules, &wins, errors);
+    RuleFacts { rules, wins }
 }
 
 /// A rule's examples must be services within the rule's service.
@@ -441,8 +482,7 @@ fn interval_join(invest: &[(usize, (i64, i64))], avoid: &[(usize, (i64, i64))]) 
 /// numeric attribute the rules constrain most (in practice the OGRS score): O(n log n + k),
 /// where k is the pairs about one service whose score ranges overlap. Each candidate then
 /// gets the exact witness search.
-fn conflicts(symbols: &Symbols, domains: &Domains, rules: &[FlatRule], errors: &mut Vec<CheckError>) {
-    let wins = overrides(symbols);
+fn conflicts(symbols: &Symbols, domains: &Domains, rules: &[FlatRule], wins: &BTreeSet<(String, String)>, errors: &mut Vec<CheckError>) {
     // The numeric attribute most rules narrow: the one that separates them best.
     let numeric: Vec<(&String, (i64, i64))> = domains
         .iter()
@@ -485,17 +525,7 @@ fn conflicts(symbols: &Symbols, domains: &Domains, rules: &[FlatRule], errors: &
     }
     let mut services: Vec<&String> = by_service.keys().collect();
     services.sort();
-    let full = (0, i64::MAX);
-    let class = |r: &FlatRule| {
-        let own = r.sessions.unwrap_or(full);
-        let cat = r
-            .service
-            .and_then(|s| symbols.service(&s.name))
-            .and_then(|s| s.sessions.as_ref())
-            .map(|s| session_interval(&s.node))
-            .unwrap_or(full);
-        intersect(own, cat).unwrap_or(own)
-    };
+    let class = |r: &FlatRule| session_class(r.sessions, r.service.and_then(|s| service_sessions(symbols, &s.name)));
     // Services one at a time, so the candidate pairs held at once are one line of the
     // catalogue's. A pair is a candidate under one service only, unless the catalogue has a
     // `within` circle (reported by the resolver); `reported` keeps it from being reported twice.

@@ -433,7 +433,10 @@ pub fn value_range(t: &TargetSpec) -> (f64, f64, bool, String) {
     }
 }
 
-pub fn check(project: &Project, symbols: &Symbols, errors: &mut Vec<CheckError>) {
+/// Checks every establishment's targets file; returns the files that could be read, by
+/// establishment id, for the model (which reads none again).
+pub fn check(project: &Project, symbols: &Symbols, errors: &mut Vec<CheckError>) -> BTreeMap<String, Targets> {
+    let mut read_files = BTreeMap::new();
     let requirements: Vec<&Declaration> = symbols.all(Kind::Requirement).collect();
     for d in symbols.all(Kind::Establishment) {
         let Body::Establishment(est) = &d.body else { continue };
@@ -577,7 +580,9 @@ pub fn check(project: &Project, symbols: &Symbols, errors: &mut Vec<CheckError>)
                 });
             }
         }
+        read_files.insert(name, targets);
     }
+    read_files
 }
 
 /// A project path as written relative to the .intent file at `from`.

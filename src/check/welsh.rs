@@ -6,7 +6,29 @@ use super::termbase::Termbase;
 use super::CheckError;
 use crate::resolve::Symbols;
 use crate::syntax::ast::*;
+use crate::source::Span;
 use crate::syntax::text;
+use std::collections::HashMap;
+
+/// Whether a text's Welsh was made from its current English, as its stamp records
+/// (docs/translating.md): what the checks report as W0601-W0603. Kept for the model (and
+/// `intentc diff`), so no later phase digests a text again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WelshState {
+    /// Stamped with the current English's digest, or a text that needs no translation.
+    #[default]
+    Current,
+    /// Stamped with an older English (W0602).
+    Stale,
+    /// Not stamped (W0603).
+    Unstamped,
+    /// No Welsh (W0601).
+    Missing,
+}
+
+/// The state of every text the Welsh checks looked at, by the span of the whole text.
+pub type WelshStates = HashMap<Span, WelshState>;
 
 /// A bilingual text of a declaration, for the per-text checks.
 struct Bilingual<'a> {
@@ -16,7 +38,7 @@ struct Bilingual<'a> {
     decl: &'a str,
 }
 
-pub fn check(symbols: &Symbols, only: &(dyn Fn(&Declaration) -> bool + Sync), errors: &mut Vec<CheckError>) {
+pub fn check(symbols: &Symbols, only: &(dyn Fn(&Declaration) -> bool + Sync), errors: &mut Vec<CheckError>) -> WelshStates {
     let termbase = Termbase::new(symbols);
     let names: Vec<(&Declaration, String)> =
         symbols.order.iter().copied().filter(|d| only(d)).map(|d| (d, format!("{} {}", d.kind.node, d.id.name))).collect();
@@ -27,25 +49,34 @@ pub fn check(symbols: &Symbols, only: &(dyn Fn(&Declaration) -> bool + Sync), er
         .collect();
     // Each text on its own, in parallel (rayon); the findings are kept in source order.
     use rayon::prelude::*;
-    let found: Vec<Vec<CheckError>> = texts
+    let found: Vec<(Vec<CheckError>, WelshState)> = texts
         .par_iter()
         .map(|b| {
             let mut found = Vec::new();
-            check_text(b, &termbase, &mut found);
-            found
+            let state = check_text(b, &termbase, &mut found);
+            (found, state)
         })
         .collect();
-    errors.extend(found.into_iter().flatten());
+    let mut states = WelshStates::with_capacity(found.len());
+    for (b, (found, state)) in texts.iter().zip(found) {
+        errors.extend(found);
+        states.insert(b.text.span, state);
+    }
+    states
 }
 
-/// Every Welsh check of one text, one concern after another.
-fn check_text(b: &Bilingual, termbase: &Termbase, errors: &mut Vec<CheckError>) {
-    let Some((en, cy)) = present(b, errors) else { return };
-    stamped(b, en, cy, errors);
+/// Every Welsh check of one text, one concern after another; returns the text's state.
+fn check_text(b: &Bilingual, termbase: &Termbase, errors: &mut Vec<CheckError>) -> WelshState {
+    let Some((en, cy)) = present(b, errors) else {
+        // No Welsh, or no English (which the syntax phase reports): nothing was translated.
+        return if b.text.en.is_some() { WelshState::Missing } else { WelshState::Current };
+    };
+    let state = stamped(b, en, cy, errors);
     if let Some(what) = mismatch(&en.value, &cy.value) {
         errors.push(CheckError::LanguageMismatch { at: cy.span, english: en.span, field: b.field, decl: b.decl.to_string(), what });
     }
     termbase.check(en, cy, errors);
+    state
 }
 
 /// Both languages are there (a text with no English is left to the syntax checks).
@@ -63,19 +94,28 @@ fn present<'a>(b: &Bilingual<'a>, errors: &mut Vec<CheckError>) -> Option<(&'a L
 }
 
 /// The Welsh records the English it was made from, and that is the current English.
-fn stamped(b: &Bilingual, en: &LangText, cy: &LangText, errors: &mut Vec<CheckError>) {
+fn stamped(b: &Bilingual, en: &LangText, cy: &LangText, errors: &mut Vec<CheckError>) -> WelshState {
     let digest = text::digest(&en.value);
     match &cy.stamp {
-        None => errors.push(CheckError::UnstampedWelsh { at: cy.span, field: b.field, decl: b.decl.to_string(), digest }),
-        Some(s) if s.node.len() == text::STAMP_LEN && s.node != digest => errors.push(CheckError::StaleWelsh {
-            at: s.span,
-            english: en.span,
-            field: b.field,
-            decl: b.decl.to_string(),
-            recorded: s.node.clone(),
-            current: digest,
-        }),
-        Some(_) => {}
+        None => {
+            errors.push(CheckError::UnstampedWelsh { at: cy.span, field: b.field, decl: b.decl.to_string(), digest });
+            WelshState::Unstamped
+        }
+        Some(s) if s.node != digest => {
+            // A stamp of the wrong length is the syntax phase's to report; it is not current.
+            if s.node.len() == text::STAMP_LEN {
+                errors.push(CheckError::StaleWelsh {
+                    at: s.span,
+                    english: en.span,
+                    field: b.field,
+                    decl: b.decl.to_string(),
+                    recorded: s.node.clone(),
+                    current: digest,
+                });
+            }
+            WelshState::Stale
+        }
+        Some(_) => WelshState::Current,
     }
 }
 

@@ -116,6 +116,8 @@ codes! {
     E0801 "partner-jurisdiction" "A partner does not work in a nation the intention applies to";
     E0802 "setting-mismatch" "A requirement measures an intention of another setting";
     E0803 "sector-mismatch" "A public-sector-only requirement in a private establishment's targets";
+    // Building the policy.
+    E0901 "unchecked" "Something the checks did not read reached the build, so nothing is built";
 }
 
 pub fn lookup(id: &str) -> Option<&'static Code> {

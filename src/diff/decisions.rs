@@ -29,18 +29,10 @@ use crate::check::logic::{self, Axis, Cell, Cond, Domain, Domains, Offender, Val
 use crate::model::{Policy, Rule};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The service and the classes it is within, itself first.
+/// The service and the classes it is within, itself first: the model's (the checker's walk);
+/// a service only the other version has is alone in its line.
 fn lineage(p: &Policy, service: &str) -> Vec<String> {
-    let mut out = vec![service.to_string()];
-    let mut cur = service;
-    while let Some(parent) = p.services.iter().find(|s| s.id == cur).and_then(|s| s.within.as_deref()) {
-        if out.iter().any(|x| x == parent) {
-            break;
-        }
-        out.push(parent.to_string());
-        cur = parent;
-    }
-    out
+    p.services.iter().find(|s| s.id == service).map(|s| s.lineage.clone()).unwrap_or_else(|| vec![service.to_string()])
 }
 
 fn decides(r: &Rule) -> bool {

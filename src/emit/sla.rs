@@ -83,7 +83,7 @@ pub fn render(policy: &Policy, e: &Establishment, templates: &Templates, lang: L
     let requirements: Vec<RequirementRow> = policy
         .requirements
         .iter()
-        .filter(|r| r.setting == e.setting && r.applies.contains(&e.applies) && r.sectors.contains(&e.sector))
+        .filter(|r| e.requirements.contains(&r.id))
         .map(|r| {
             let value = e.targets.iter().find(|t| t.requirement == r.id).map(|t| t.value);
             RequirementRow {

@@ -4,7 +4,7 @@
 
 use super::Policy;
 use crate::check::logic::Offender;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{HashMap, HashSet};
 
 /// A rule that applies, and the rule that supersedes it, if any.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -24,70 +24,34 @@ impl Policy {
     /// what one asks about (`intentc diff` asks about one service and its classes at a time).
     pub fn decide_among<'a>(&'a self, rules: impl IntoIterator<Item = &'a super::Rule>, offender: &Offender) -> Vec<Applied> {
         let applying: Vec<&super::Rule> = rules.into_iter().filter(|r| r.condition.eval(&self.domains, offender)).collect();
-        let within: BTreeMap<&str, &str> = self.services.iter().filter_map(|s| Some((s.id.as_str(), s.within.as_deref()?))).collect();
-        let ancestors = |s: &str| {
-            let mut out = vec![s.to_string()];
-            let mut cur = s;
-            while let Some(p) = within.get(cur) {
-                if out.iter().any(|x| x == p) {
-                    break;
-                }
-                out.push(p.to_string());
-                cur = p;
-            }
-            out
-        };
-        let mut wins: BTreeSet<(String, String)> = BTreeSet::new();
-        for t in &self.targeting {
-            let mut stack: Vec<String> = t.overrides.clone();
-            let mut seen = BTreeSet::new();
-            while let Some(n) = stack.pop() {
-                if seen.insert(n.clone()) {
-                    wins.insert((t.id.clone(), n.clone()));
-                    if let Some(next) = self.targeting.iter().find(|x| x.id == n) {
-                        stack.extend(next.overrides.iter().cloned());
-                    }
-                }
-            }
-        }
-        // Session classes as intervals: the rule's, narrowed by its service's own count.
-        let class = |r: &super::Rule| {
-            let full = (0i64, i64::MAX);
-            let own = r.sessions.map(|(a, b)| (a, b.unwrap_or(i64::MAX))).unwrap_or(full);
-            let service = r
-                .service
-                .as_ref()
-                .and_then(|s| self.services.iter().find(|x| &x.id == s))
-                .and_then(|s| s.session_range)
-                .map(|(a, b)| (a, b.unwrap_or(i64::MAX)))
-                .unwrap_or(full);
-            let (lo, hi) = (own.0.max(service.0), own.1.min(service.1));
-            if lo <= hi {
-                (lo, hi)
-            } else {
-                own
-            }
-        };
+        // The catalogue's lines, the override closure and the session classes were worked out
+        // once, by the checks' own functions, when the model was built.
+        let lines: HashMap<&str, &[String]> = self.services.iter().map(|s| (s.id.as_str(), s.lineage.as_slice())).collect();
+        let within = |member: &str, class: &str| member == class || lines.get(member).is_some_and(|l| l.iter().any(|x| x == class));
+        let supersedes: HashSet<(&str, &str)> =
+            self.targeting.iter().flat_map(|t| t.supersedes.iter().map(move |l| (t.id.as_str(), l.as_str()))).collect();
+        let wins = |a: &str, b: &str| supersedes.contains(&(a, b));
+        let class = |r: &super::Rule| r.class;
         let wins_over = |a: &super::Rule, b: &super::Rule| {
             a.verb != b.verb
                 && a.verb != "note"
                 && b.verb != "note"
                 && match (&a.service, &b.service) {
-                    (Some(sa), Some(sb)) => ancestors(sa).contains(sb) || ancestors(sb).contains(sa),
+                    (Some(sa), Some(sb)) => within(sa, sb) || within(sb, sa),
                     _ => false,
                 }
                 && {
                     let (ca, cb) = (class(a), class(b));
                     ca.0.max(cb.0) <= ca.1.min(cb.1)
                 }
-                && wins.contains(&(a.targeting.clone(), b.targeting.clone()))
+                && wins(&a.targeting, &b.targeting)
         };
         // A winner covers a rule when it is about the same service or a class containing it,
         // and about every session count the rule is about.
         let covers = |a: &super::Rule, b: &super::Rule| {
             let (ca, cb) = (class(a), class(b));
             let service = match (&a.service, &b.service) {
-                (Some(sa), Some(sb)) => ancestors(sb).contains(sa),
+                (Some(sa), Some(sb)) => within(sb, sa),
                 _ => false,
             };
             service && ca.0 <= cb.0 && ca.1 >= cb.1
