@@ -224,7 +224,7 @@ fn entry(cx: &mut Cx, p: P) -> Option<Entry> {
             let name = inner.next()?;
             let value = inner.next()?;
             let value = match value.as_rule() {
-                Rule::bilingual => Value::Text(bilingual(cx, value)),
+                Rule::bilingual => Value::Text(bilingual(cx, value, name.as_str())),
                 _ => Value::Phrases(value.into_inner().map(|ph| ph.into_inner().filter_map(|i| item(cx, i)).collect()).collect()),
             };
             Entry::Field(Field { name: name.as_str().to_string(), name_span: cx.span(&name), span, value })
@@ -436,7 +436,8 @@ fn string(cx: &mut Cx, p: P) -> Option<LangText> {
     })
 }
 
-fn bilingual(cx: &mut Cx, p: P) -> Text {
+/// A `{ en "…" cy "…" }` block, the value of the field `field`.
+fn bilingual(cx: &mut Cx, p: P, field: &str) -> Text {
     let span = cx.span(&p);
     let mut en: Option<LangText> = None;
     let mut cy: Option<LangText> = None;
@@ -488,6 +489,11 @@ fn bilingual(cx: &mut Cx, p: P) -> Text {
             continue;
         }
         *slot = Some(text);
+    }
+    // The English is the source every other language is made from: with only Welsh, the
+    // English edition would have a blank where the text stands.
+    if let (None, Some(cy)) = (&en, &cy) {
+        cx.errors.push(SyntaxError::NoEnglish { at: cy.tag.to(cy.span), field: field.to_string() });
     }
     Text { en, cy, span, neutral: false }
 }

@@ -61,8 +61,9 @@ pub(super) fn lower_body(cx: &mut Cx, kind: &str, id: &Ident, header: Span, entr
 /// The `name` a kind cannot do without (its example shows the Welsh beside the English).
 fn req_name(f: &mut Fields, example: &str) -> Option<Text> {
     let name = f.text("name");
-    if name.is_none() {
-        f.missing("name", example);
+    match &name {
+        Some(t) => f.not_blank("name", t),
+        None => f.missing("name", example),
     }
     name
 }
@@ -298,7 +299,14 @@ fn term_forms(f: &mut Fields, lang: &'static str) -> Vec<Spanned<String>> {
         for p in ps {
             for item in p {
                 match &item.node {
-                    Item::Str(s) => out.push(Spanned::new(s.value.clone(), item.span)),
+                    Item::Str(s) => {
+                        // An empty form matches nothing: the term would silently never be checked.
+                        if s.value.trim().is_empty() {
+                            let lang = if lang == "en" { "English" } else { "Welsh" };
+                            f.cx.errors.push(SyntaxError::EmptyText { at: item.span, field: "term".into(), lang });
+                        }
+                        out.push(Spanned::new(s.value.clone(), item.span));
+                    }
                     other => f.invalid(&field, item.span, "a term in quotes", other.describe()),
                 }
             }

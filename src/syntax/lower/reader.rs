@@ -123,10 +123,22 @@ impl<'a, 'e> Fields<'a, 'e> {
     pub(super) fn req_text(&mut self, name: &'static str) -> Option<Text> {
         let had = self.has(name);
         let t = self.text(name);
-        if t.is_none() && !had {
-            self.missing(name, &format!("{name} {{ en \"…\" cy \"…\" }}"));
+        match &t {
+            Some(t) => self.not_blank(name, t),
+            None if !had => self.missing(name, &format!("{name} {{ en \"…\" cy \"…\" }}")),
+            None => {}
         }
         t
+    }
+
+    /// A text a declaration cannot do without (a title, a name) is not blank in either
+    /// language: published, it would be an empty heading.
+    pub(super) fn not_blank(&mut self, name: &str, t: &Text) {
+        for (lang, text) in [("English", &t.en), ("Welsh", &t.cy)] {
+            if let Some(text) = text.as_ref().filter(|x| x.value.trim().is_empty()) {
+                self.cx.errors.push(SyntaxError::EmptyText { at: text.span, field: name.to_string(), lang });
+            }
+        }
     }
 
     /// A language-neutral string (paths, abbreviations); a bilingual block is also accepted.
