@@ -18,6 +18,8 @@ const YES_NO: &[(&str, bool)] = &[("yes", true), ("no", false)];
 
 pub(super) fn lower_body(cx: &mut Cx, kind: &str, id: &Ident, header: Span, entries: &[Entry]) -> Option<Body> {
     let mut f = Fields::new(cx, kind, id, header, entries);
+    // No `?` here: it would return before `finish` reports what is missing or unknown. A kind
+    // with required fields has its own function, where `?` assembles after every read.
     let body = match kind {
         "document" => document(&mut f),
         "section" => section(&mut f),
@@ -350,7 +352,6 @@ fn target_spec(f: &mut Fields) -> Option<TargetSpec> {
     Some(TargetSpec { kind, scale, direction, span })
 }
 
-// No `?` in `lower_body` itself: it would return before `finish` reports what is missing.
 fn attribute(f: &mut Fields) -> Option<Body> {
     let name = req_name(f, "name { en \"OGRS3 score\" cy \"sgôr OGRS3\" }");
     let ty = attribute_type(f);
