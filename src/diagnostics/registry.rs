@@ -69,6 +69,8 @@ codes! {
     E0113 "derived-note" "A `note` rule is marked `derived`, but a note decides nothing";
     E0114 "tab-indentation" "A `\"\"\"` text is indented with a tab";
     E0115 "reversed-period" "A period ends before it starts";
+    E0116 "no-english" "A text has Welsh but no English";
+    E0117 "empty-text" "A title, name or term is empty";
     // Resolution of ids.
     E0201 "duplicate-id" "Two declarations have the same id";
     E0202 "unknown-reference" "A reference to an id that is not declared";

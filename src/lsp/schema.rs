@@ -1,6 +1,8 @@
 //! The fields of each kind of declaration and what each field takes, for completion. The
-//! schema itself is the lowering in `syntax/lower.rs`; the tests below hold this table to it
-//! (every field here is one the lowering reads, and every field the corpus uses is here).
+//! field names come from the one table, `syntax/fields.rs`; this file adds only what a
+//! field's value is (an id of some kind, one of some words), keyed by kind and name. The
+//! tests below hold the annotations to the table, the table to the lowering, and the corpus
+//! to the table.
 
 use crate::resolve::Kind;
 use crate::syntax::ast::{Direction, Generated, PartnerKind, ServiceKind, TargetKind};
@@ -44,76 +46,56 @@ pub fn directions() -> Vec<&'static str> {
     names(Direction::ALL)
 }
 
+/// What the fields with something to complete take, by kind and field name; every other
+/// field of the table is [`Value::Free`].
+const VALUES: &[(&str, &str, Value)] = {
+    use Value::*;
+    &[
+        ("document", "commissioner", Id(Kind::Partner)),
+        ("section", "under", Id(Kind::Section)),
+        ("section", "includes", Words(&[])),
+        ("intention", "under", Id(Kind::Intention)),
+        ("intention", "theme", Id(Kind::Theme)),
+        ("intention", "setting", Words(SETTINGS)),
+        ("intention", "applies", Words(NATIONS)),
+        ("intention", "partners", Id(Kind::Partner)),
+        ("intention", "measured_by", Id(Kind::Requirement)),
+        ("partner", "kind", Words(&[])),
+        ("partner", "applies", Words(NATIONS)),
+        ("requirement", "setting", Words(SETTINGS)),
+        ("requirement", "heading", Id(Kind::Heading)),
+        ("requirement", "target", Target),
+        ("requirement", "sector", Words(SECTORS)),
+        ("requirement", "applies", Words(NATIONS)),
+        ("requirement", "part_of", Id(Kind::Requirement)),
+        ("service", "kind", Words(&[])),
+        ("service", "within", Id(Kind::Service)),
+        ("attribute", "type", Words(ATTRIBUTE_TYPES)),
+        ("bands", "attribute", Id(Kind::Attribute)),
+        ("targeting", "under", Id(Kind::Intention)),
+        ("targeting", "bands", Id(Kind::Bands)),
+        ("targeting", "overrides", Id(Kind::Targeting)),
+        ("establishment", "setting", Words(SETTINGS)),
+        ("establishment", "sector", Words(SECTORS)),
+        ("establishment", "applies", Words(NATIONS)),
+        ("previous_intention", "setting", Words(SETTINGS)),
+        ("previous_intention", "co_commissioned", Words(YES_NO)),
+        ("previous_intention", "applies", Words(NATIONS)),
+        ("previous_intention", "continued_by", Id(Kind::Intention)),
+        ("rule", "examples", Id(Kind::Service)),
+    ]
+};
+
 /// The fields of a declaration kind (or `band`, `rule`, `scope` inside one), in the order
 /// the documentation gives them, with what each takes.
 pub fn fields(kind: &str) -> Vec<(&'static str, Value)> {
-    use Value::*;
-    match kind {
-        "document" => vec![("title", Free), ("commissioner", Id(Kind::Partner)), ("period", Free), ("signed", Free)],
-        "section" => vec![("under", Id(Kind::Section)), ("annex", Free), ("title", Free), ("text", Free), ("includes", Words(&[]))],
-        "intention" => vec![
-            ("under", Id(Kind::Intention)),
-            ("theme", Id(Kind::Theme)),
-            ("setting", Words(SETTINGS)),
-            ("applies", Words(NATIONS)),
-            ("partners", Id(Kind::Partner)),
-            ("title", Free),
-            ("text", Free),
-            ("summary", Free),
-            ("expects", Free),
-            ("measured_by", Id(Kind::Requirement)),
-            ("unmeasured", Free),
-        ],
-        "theme" | "heading" => vec![("title", Free)],
-        "characteristic" => vec![("name", Free)],
-        "partner" => vec![("name", Free), ("short", Free), ("kind", Words(&[])), ("applies", Words(NATIONS))],
-        "requirement" => vec![
-            ("setting", Words(SETTINGS)),
-            ("heading", Id(Kind::Heading)),
-            ("outcomes", Free),
-            ("measure", Free),
-            ("target", Target),
-            ("driver", Free),
-            ("sector", Words(SECTORS)),
-            ("applies", Words(NATIONS)),
-            ("part_of", Id(Kind::Requirement)),
-            ("no_intention", Free),
-        ],
-        "service" => {
-            vec![("name", Free), ("short", Free), ("kind", Words(&[])), ("within", Id(Kind::Service)), ("sessions", Free), ("text", Free)]
-        }
-        "attribute" => vec![("name", Free), ("type", Words(ATTRIBUTE_TYPES)), ("range", Free), ("levels", Free), ("options", Free)],
-        "bands" => vec![("attribute", Id(Kind::Attribute)), ("title", Free)],
-        "band" => vec![("range", Free), ("title", Free), ("text", Free)],
-        "targeting" => vec![
-            ("under", Id(Kind::Intention)),
-            ("part", Free),
-            ("title", Free),
-            ("text", Free),
-            ("bands", Id(Kind::Bands)),
-            ("overrides", Id(Kind::Targeting)),
-        ],
-        "establishment" => vec![
-            ("name", Free),
-            ("setting", Words(SETTINGS)),
-            ("sector", Words(SECTORS)),
-            ("applies", Words(NATIONS)),
-            ("targets", Free),
-            ("text", Free),
-        ],
-        "previous_intention" => vec![
-            ("number", Free),
-            ("setting", Words(SETTINGS)),
-            ("co_commissioned", Words(YES_NO)),
-            ("applies", Words(NATIONS)),
-            ("text", Free),
-            ("continued_by", Id(Kind::Intention)),
-        ],
-        "term" => vec![("en", Free), ("cy", Free)],
-        "rule" => vec![("sessions", Free), ("examples", Id(Kind::Service)), ("text", Free), ("derived", Free)],
-        "scope" => vec![("text", Free)],
-        _ => Vec::new(),
-    }
+    crate::syntax::fields::of(kind)
+        .iter()
+        .map(|&field| {
+            let value = VALUES.iter().find(|(k, f, _)| *k == kind && *f == field).map_or(Value::Free, |(_, _, v)| *v);
+            (field, value)
+        })
+        .collect()
 }
 
 /// The words a field takes, where the table is not a constant (kinds of partner and
@@ -170,6 +152,13 @@ mod tests {
             "rule" => format!("targeting t {{\n title {t}\n invest 1 s {{\n  FIELD\n }}\n}}"),
             "scope" => format!("targeting t {{\n title {t}\n when a {{\n  FIELD\n  invest 1 s\n }}\n}}"),
             _ => unreachable!("{kind}"),
+        }
+    }
+
+    #[test]
+    fn every_annotation_is_a_field_of_the_table() {
+        for (kind, field, _) in VALUES {
+            assert!(crate::syntax::fields::of(kind).contains(field), "{kind}.{field} is annotated but is not in syntax/fields.rs");
         }
     }
 

@@ -6,6 +6,7 @@
 //! tree ([`lower`]). pest's pairs never leave `lower`.
 
 pub mod ast;
+pub mod fields;
 mod lower;
 pub mod prose;
 mod split;
@@ -175,6 +176,17 @@ pub enum SyntaxError {
         at: Span,
         verb: Span,
     },
+    /// A text with Welsh and no English (`title { cy "…" }`); `at` is the Welsh.
+    NoEnglish {
+        at: Span,
+        field: String,
+    },
+    /// A title, name or term form that is empty (or only spaces) in one language.
+    EmptyText {
+        at: Span,
+        field: String,
+        lang: &'static str,
+    },
 }
 
 fn context(header: &Option<(String, String)>) -> String {
@@ -275,7 +287,7 @@ impl Report for SyntaxError {
                 Diagnostic::new(&codes::E0105, format!("{kind} has no field `{field}`"), Label::new(*at, "unknown field")).with_help(
                     match suggestion {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("the fields of a {of} are listed under `{of}` in docs/language.md"),
+                        None => format!("the fields of {} are listed under `{of}` in docs/language.md", with_article(of)),
                     },
                 )
             }
@@ -360,6 +372,25 @@ impl Report for SyntaxError {
             )
             .with_label(*verb, "this rule is a note")
             .with_help("if the guidance implies a decision, write `invest` or `avoid` with `derived`; otherwise remove `derived`"),
+            NoEnglish { at, field } => Diagnostic::new(
+                &codes::E0116,
+                format!("this {field} has Welsh but no English: the English is the text every edition is made from"),
+                Label::new(*at, "Welsh with no English beside it"),
+            )
+            .with_help(format!("write the English first: `{field} {{ en \"…\" cy \"…\" }}`")),
+            EmptyText { at, field, lang } => {
+                if field == "term" {
+                    Diagnostic::new(
+                        &codes::E0117,
+                        format!("{} {lang} form of this term is empty", if *lang == "English" { "an" } else { "a" }),
+                        Label::new(*at, "empty form"),
+                    )
+                    .with_help("write the word or phrase; an empty form matches nothing, so the term would never be checked")
+                } else {
+                    Diagnostic::new(&codes::E0117, format!("the {lang} {field} is empty"), Label::new(*at, "empty text"))
+                        .with_help(format!("write the {lang} {field}; an empty one is published as a blank heading or name"))
+                }
+            }
         }
     }
 }
