@@ -214,12 +214,11 @@ fn measure(p: &Project, runs: usize) -> Timing {
         resolve.push(t.elapsed().as_secs_f64());
         let t = Instant::now();
         let checked = intentc::check::check_all(p, &symbols);
-        let found = &checked.errors;
         checks.push(t.elapsed().as_secs_f64());
         let t = Instant::now();
-        let m = if found.is_empty() { intentc::model::build(p, &symbols, &checked.facts).ok() } else { None };
+        let m = if checked.errors.is_empty() { intentc::model::build(p, &symbols, checked.facts).ok() } else { None };
         model.push(t.elapsed().as_secs_f64());
-        drop((m, checked, symbols));
+        drop((m, symbols));
         if total[r] > 10.0 {
             break;
         }

@@ -127,7 +127,7 @@ fn main() {
         check::rules::check(&symbols, &mut errors);
         let rules = ms(t);
         let t = Instant::now();
-        let model = intentc::model::build(&project, &symbols, &checked.facts);
+        let model = intentc::model::build(&project, &symbols, checked.facts);
         let model_ms = ms(t);
         assert!(found.is_empty() && model.is_ok(), "the project does not check clean: {} problems", found.len());
         extra = format!(

@@ -46,7 +46,7 @@ pub fn check(project: &Project, policy: Policy) -> CheckResult {
         let checked = check::check_all(project, &symbols);
         diagnostics.extend(checked.errors.iter().map(diagnostics::Report::report));
         if !diagnostics.items.iter().any(|d| policy.is_error(d)) {
-            match model::build(project, &symbols, &checked.facts) {
+            match model::build(project, &symbols, checked.facts) {
                 Ok(m) => model = Some(m),
                 Err(e) => diagnostics.extend(e.diagnostics()),
             }

@@ -86,7 +86,7 @@ targeting core {
     let (files, _) = intentc::syntax::parse_project(&project);
     let (symbols, _) = intentc::resolve::resolve(&files);
     let checked = intentc::check::check_all(&project, &symbols);
-    match intentc::model::build(&project, &symbols, &checked.facts) {
+    match intentc::model::build(&project, &symbols, checked.facts) {
         Ok(policy) => panic!("the model was built; the rule's condition is {:?}", policy.rules[0].condition),
         Err(e) => {
             let codes: Vec<_> = e.diagnostics().iter().map(|d| (d.code.id, d.message.clone())).collect();
@@ -106,9 +106,9 @@ fn the_model_refuses_what_the_checks_did_not_hand_over() {
     let (files, _) = intentc::syntax::parse_project(&project);
     let (symbols, _) = intentc::resolve::resolve(&files);
     let checked = intentc::check::check_all(&project, &symbols);
-    assert!(intentc::model::build(&project, &symbols, &checked.facts).is_ok(), "the corpus builds from the checks' facts");
+    assert!(intentc::model::build(&project, &symbols, checked.facts.clone()).is_ok(), "the corpus builds from the checks' facts");
     let gaps = |facts: &intentc::check::Facts| -> Vec<String> {
-        match intentc::model::build(&project, &symbols, facts) {
+        match intentc::model::build(&project, &symbols, facts.clone()) {
             Ok(_) => panic!("the model was built from facts with a gap"),
             Err(e) => e.diagnostics().iter().map(|d| format!("{} {}", d.code.id, d.message)).collect(),
         }
@@ -131,7 +131,7 @@ fn the_model_refuses_what_the_checks_did_not_hand_over() {
 
     let mut facts = checked.facts.clone();
     facts.rules.rules.clear();
-    let policy = intentc::model::build(&project, &symbols, &facts).unwrap();
+    let policy = intentc::model::build(&project, &symbols, facts).unwrap();
     assert!(policy.rules.is_empty(), "the rules are the checks' flattening, not the model's own");
 }
 

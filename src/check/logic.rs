@@ -372,33 +372,38 @@ pub enum Search {
 }
 
 /// Looks for one offender who matches every condition: one per combination of [`axes`]
-/// cells, tried in order, so the witness is the first match.
+/// cells, tried in order (the first axis counting fastest), so the witness is the first match.
 pub fn witness(conds: &[&Cond], domains: &Domains) -> Search {
     let Some(axes) = axes(conds, domains) else { return Search::Unknown };
     let total = axes.iter().try_fold(1usize, |acc, a| acc.checked_mul(a.cells.len().max(1)));
     if total.is_none_or(|t| t > MAX_COMBINATIONS) {
         return Search::Unknown;
     }
-    let mut index = vec![0usize; axes.len()];
-    loop {
-        let offender: Offender = axes.iter().zip(&index).map(|(a, i)| (a.attribute.clone(), a.cells[*i].representative())).collect();
-        if conds.iter().all(|c| c.eval(domains, &offender)) {
-            return Search::Found(offender);
-        }
-        // Next combination, like an odometer.
-        let mut k = 0;
-        loop {
-            if k == axes.len() {
-                return Search::None;
-            }
-            index[k] += 1;
-            if index[k] < axes[k].cells.len() {
-                break;
-            }
-            index[k] = 0;
-            k += 1;
+    let mut offender = Offender::new();
+    if first_match(conds, domains, &axes, &mut offender) {
+        Search::Found(offender)
+    } else {
+        Search::None
+    }
+}
+
+/// Depth first, the last axis outermost: the order of counting through the combinations with
+/// the first axis fastest, so the first match found is the same offender. A partial offender
+/// that some condition rejects whatever the other attributes are (Kleene logic,
+/// [`Cond::eval_partial`]) cuts off every combination below it: most of the search, for the
+/// checker's reachability and conflict questions.
+fn first_match(conds: &[&Cond], domains: &Domains, axes: &[Axis], o: &mut Offender) -> bool {
+    let Some((axis, rest)) = axes.split_last() else {
+        return conds.iter().all(|c| c.eval(domains, o));
+    };
+    for cell in &axis.cells {
+        o.insert(axis.attribute.clone(), cell.representative());
+        if conds.iter().all(|c| c.eval_partial(domains, o) != Some(false)) && first_match(conds, domains, rest, o) {
+            return true;
         }
     }
+    o.remove(&axis.attribute);
+    false
 }
 
 /// "an offender with ogrs3 = 92 and index_offence = theft".
@@ -468,5 +473,68 @@ mod tests {
         assert!(high.eval(&d, &o));
         let o: Offender = [("rosh".to_string(), Val::Word("low".into()))].into();
         assert!(!high.eval(&d, &o));
+    }
+
+    /// The search as first written: every combination in counting order, no pruning.
+    fn witness_by_counting(conds: &[&Cond], domains: &Domains) -> Search {
+        let Some(axes) = axes(conds, domains) else { return Search::Unknown };
+        let mut index = vec![0usize; axes.len()];
+        loop {
+            let o: Offender = axes.iter().zip(&index).map(|(a, i)| (a.attribute.clone(), a.cells[*i].representative())).collect();
+            if conds.iter().all(|c| c.eval(domains, &o)) {
+                return Search::Found(o);
+            }
+            let mut k = 0;
+            loop {
+                if k == axes.len() {
+                    return Search::None;
+                }
+                index[k] += 1;
+                if index[k] < axes[k].cells.len() {
+                    break;
+                }
+                index[k] = 0;
+                k += 1;
+            }
+        }
+    }
+
+    fn arb_cond() -> impl proptest::strategy::Strategy<Value = Cond> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            (0i64..=100, 0usize..6).prop_map(|(n, op)| Cond::Compare {
+                attribute: "ogrs3".into(),
+                op: [Op::Lt, Op::Le, Op::Gt, Op::Ge, Op::Eq, Op::Ne][op],
+                value: Val::Number(n)
+            }),
+            (0i64..=100, 0i64..=100).prop_map(|(a, b)| Cond::Between { attribute: "ogrs3".into(), min: a.min(b), max: a.max(b) }),
+            (0usize..3, 0usize..6).prop_map(|(v, op)| Cond::Compare {
+                attribute: "rosh".into(),
+                op: [Op::Lt, Op::Le, Op::Gt, Op::Ge, Op::Eq, Op::Ne][op],
+                value: Val::Word(["low", "medium", "high"][v].into())
+            }),
+            Just(Cond::Is { attribute: "flag".into() }),
+        ];
+        leaf.prop_recursive(3, 12, 3, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 1..4).prop_map(Cond::All),
+                proptest::collection::vec(inner.clone(), 1..4).prop_map(Cond::Any),
+                inner.prop_map(|c| Cond::Not(Box::new(c))),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 500, failure_persistence: None, ..Default::default() })]
+
+        /// The pruned search finds the same first offender as counting through every
+        /// combination, so no diagnostic's witness changes.
+        #[test]
+        fn pruned_search_finds_the_same_first_witness(a in arb_cond(), b in arb_cond()) {
+            let mut d = doms();
+            d.insert("flag".into(), Domain::YesNo);
+            proptest::prop_assert_eq!(witness(&[&a], &d), witness_by_counting(&[&a], &d));
+            proptest::prop_assert_eq!(witness(&[&a, &b], &d), witness_by_counting(&[&a, &b], &d));
+        }
     }
 }

@@ -25,6 +25,11 @@ impl ProseTexts {
         self.by_span.get(&text.span)
     }
 
+    /// The tree of a prose text the checks read, taken out (the model keeps it).
+    pub fn take(&mut self, text: &LangText) -> Option<Prose> {
+        self.by_span.remove(&text.span)
+    }
+
     pub fn len(&self) -> usize {
         self.by_span.len()
     }

@@ -275,7 +275,11 @@ impl<'a> Flatten<'a, '_> {
                     let mut ranges: Vec<Cond> = ids
                         .iter()
                         .filter_map(|i| b.bands.iter().find(|x| x.id.name == i.name))
-                        .map(|x| Cond::Between { attribute: b.attribute.name.clone(), min: x.range.node.0 as i64, max: x.range.node.1 as i64 })
+                        .map(|x| Cond::Between {
+                            attribute: b.attribute.name.clone(),
+                            min: x.range.node.0 as i64,
+                            max: x.range.node.1 as i64,
+                        })
                         .collect();
                     v.push(if ranges.len() == 1 { ranges.remove(0) } else { Cond::Any(ranges) });
                 }

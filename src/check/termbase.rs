@@ -19,7 +19,7 @@ use super::CheckError;
 use crate::resolve::{Kind, Symbols};
 use crate::source::Span;
 use crate::syntax::ast::*;
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use std::collections::HashMap;
 
 struct PreparedTerm {
@@ -77,7 +77,13 @@ impl Patterns {
         }
         // The patterns are plain strings, so building can only fail past the automaton's size
         // limits; then nothing is matched rather than the check failing.
-        let automaton = if patterns.is_empty() { None } else { AhoCorasick::new(&patterns).ok() };
+        // A DFA is the fastest to search (every text is scanned); past its size limits, the
+        // library's own choice.
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder().kind(Some(AhoCorasickKind::DFA)).build(&patterns).or_else(|_| AhoCorasick::new(&patterns)).ok()
+        };
         (Patterns { automaton, first, form }, ids)
     }
 
@@ -287,4 +293,17 @@ fn find_word(text: &str, word: &str) -> Option<usize> {
         from = start + word.chars().next().map_or(1, char::len_utf8);
     }
     None
+}
+
+#[cfg(test)]
+mod fold_tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The one-pass fold and lowering is `fold` then `to_lowercase`, for any text.
+        #[test]
+        fn fold_lower_is_fold_then_lowercase(s in "(?s)[ \t\n\r\x0B\x0CaZ9Σ\u{85}\u{a0}ŴŷÂİẞ\u{3000}.-]{0,40}") {
+            proptest::prop_assert_eq!(fold_lower(&s), fold(&s).to_lowercase());
+        }
+    }
 }

@@ -5,8 +5,8 @@
 use super::termbase::Termbase;
 use super::CheckError;
 use crate::resolve::Symbols;
-use crate::syntax::ast::*;
 use crate::source::Span;
+use crate::syntax::ast::*;
 use crate::syntax::text;
 use std::collections::HashMap;
 

@@ -49,8 +49,12 @@ impl ModelError {
             ModelError::Unchecked(gaps) => gaps
                 .iter()
                 .map(|(what, at)| {
-                    Diagnostic::new(&registry::E0901, format!("{what} was not checked, so the policy is not built"), Label::new(*at, "not checked"))
-                        .with_help(report)
+                    Diagnostic::new(
+                        &registry::E0901,
+                        format!("{what} was not checked, so the policy is not built"),
+                        Label::new(*at, "not checked"),
+                    )
+                    .with_help(report)
                 })
                 .collect(),
         }
@@ -58,9 +62,11 @@ impl ModelError {
 }
 
 /// Builds the model. Call it only when `check` found no errors; it fails (rather than guess)
-/// where the checks left something it cannot read.
-pub fn build(project: &Project, symbols: &Symbols, facts: &Facts) -> Result<Policy, ModelError> {
-    let b = Builder { project, symbols, facts, gaps: RefCell::new(Vec::new()) };
+/// where the checks left something it cannot read. The facts are consumed: the prose trees
+/// move into the model rather than being copied.
+pub fn build(project: &Project, symbols: &Symbols, facts: Facts) -> Result<Policy, ModelError> {
+    let Facts { prose, welsh, rules, targets } = facts;
+    let b = Builder { project, symbols, prose: RefCell::new(prose), welsh, rules, targets, gaps: RefCell::new(Vec::new()) };
     let policy = Policy {
         document: b.document()?,
         sections: b.sections(),
@@ -90,7 +96,11 @@ pub fn build(project: &Project, symbols: &Symbols, facts: &Facts) -> Result<Poli
 struct Builder<'p, 'a> {
     project: &'p Project,
     symbols: &'p Symbols<'a>,
-    facts: &'p Facts<'a>,
+    /// The checks' prose trees; each is taken out as its text is placed in the model.
+    prose: RefCell<crate::check::markup::ProseTexts>,
+    welsh: crate::check::WelshStates,
+    rules: rules::RuleFacts<'a>,
+    targets: BTreeMap<String, targets::Targets>,
     /// What the checks did not hand over; reported, never filled in (the value put in its
     /// place is never published, because the build then fails).
     gaps: RefCell<Vec<(String, Span)>>,
@@ -130,20 +140,24 @@ impl<'p, 'a> Builder<'p, 'a> {
         if t.neutral {
             return Welsh::Current;
         }
-        self.facts.welsh.get(&t.span).copied().unwrap_or_else(|| {
+        self.welsh.get(&t.span).copied().unwrap_or_else(|| {
             self.gap("the Welsh of this text", t.span);
             Welsh::Current
         })
     }
 
     fn bi(&self, t: &ast::Text) -> Bi {
-        Bi { en: t.en.as_ref().map(|e| e.value.clone()).unwrap_or_default(), cy: t.cy.as_ref().map(|c| c.value.clone()), welsh: self.welsh(t) }
+        Bi {
+            en: t.en.as_ref().map(|e| e.value.clone()).unwrap_or_default(),
+            cy: t.cy.as_ref().map(|c| c.value.clone()),
+            welsh: self.welsh(t),
+        }
     }
 
     /// A prose text's trees, as the checks read them (`check::markup`).
     fn prose(&self, t: &ast::Text) -> BiProse {
         let tree = |lt: &ast::LangText| {
-            self.facts.prose.get(lt).cloned().unwrap_or_else(|| {
+            self.prose.borrow_mut().take(lt).unwrap_or_else(|| {
                 self.gap("the markup of this text", lt.span);
                 Prose::default()
             })
@@ -174,7 +188,10 @@ impl<'p, 'a> Builder<'p, 'a> {
     fn sections(&self) -> Vec<Section> {
         let flat: Vec<(Option<String>, Section)> = self.each(Kind::Section, |d, body| {
             let Body::Section(s) = body else { return None };
-            let includes = s.includes.as_ref().map(|g| ast::Generated::ALL.iter().find(|(_, x)| *x == g.node).map(|(n, _)| n.to_string()).unwrap_or_default());
+            let includes = s
+                .includes
+                .as_ref()
+                .map(|g| ast::Generated::ALL.iter().find(|(_, x)| *x == g.node).map(|(n, _)| n.to_string()).unwrap_or_default());
             Some((
                 s.under.as_ref().map(|u| u.name.clone()),
                 Section {
@@ -315,7 +332,12 @@ impl<'p, 'a> Builder<'p, 'a> {
     fn attributes(&self) -> Vec<Attribute> {
         self.each(Kind::Attribute, |d, body| {
             let Body::Attribute(a) = body else { return None };
-            Some(Attribute { id: d.id.name.clone(), name: self.bi(&a.name), domain: Domain::from_type(&a.ty.node), source: self.source(d.id.span) })
+            Some(Attribute {
+                id: d.id.name.clone(),
+                name: self.bi(&a.name),
+                domain: Domain::from_type(&a.ty.node),
+                source: self.source(d.id.span),
+            })
         })
     }
 
@@ -344,7 +366,7 @@ impl<'p, 'a> Builder<'p, 'a> {
     }
 
     fn targeting(&self) -> Vec<Targeting> {
-        let wins = &self.facts.rules.wins;
+        let wins = &self.rules.wins;
         self.each(Kind::Targeting, |d, body| {
             let Body::Targeting(t) = body else { return None };
             let id = &d.id.name;
@@ -386,7 +408,7 @@ impl<'p, 'a> Builder<'p, 'a> {
     fn rules(&self) -> Result<Vec<Rule>, ModelError> {
         let mut unread = Vec::new();
         let mut out = Vec::new();
-        for r in &self.facts.rules.rules {
+        for r in &self.rules.rules {
             let Some(condition) = r.condition.clone() else {
                 unread.push((r.id.clone(), r.rule.verb.span));
                 continue;
@@ -427,7 +449,7 @@ impl<'p, 'a> Builder<'p, 'a> {
             .collect();
         self.each(Kind::Establishment, |d, body| {
             let Body::Establishment(e) = body else { return None };
-            let read = self.facts.targets.get(&d.id.name);
+            let read = self.targets.get(&d.id.name);
             if let (Some(path), None) = (&e.targets, read) {
                 self.gap("this targets file", path.span);
             }
