@@ -131,7 +131,7 @@ fn requirements(symbols: &Symbols, errors: &mut Vec<CheckError>) {
     let reqs: Vec<(&Declaration, &Requirement)> = symbols
         .all(Kind::Requirement)
         .filter_map(|d| match &d.body {
-            Body::Requirement(r) => Some((d, r)),
+            Body::Requirement(r) => Some((d, &**r)),
             _ => None,
         })
         .collect();

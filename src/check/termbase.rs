@@ -169,7 +169,7 @@ impl Termbase {
         let decls: Vec<(&Term, Span)> = symbols
             .all(Kind::Term)
             .filter_map(|d| match &d.body {
-                Body::Term(t) => Some((t, d.id.span)),
+                Body::Term(t) => Some((&**t, d.id.span)),
                 _ => None,
             })
             .collect();

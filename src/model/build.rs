@@ -443,7 +443,7 @@ impl<'p, 'a> Builder<'p, 'a> {
             .symbols
             .all(Kind::Requirement)
             .filter_map(|d| match &d.body {
-                Body::Requirement(r) => Some((d.id.name.as_str(), r)),
+                Body::Requirement(r) => Some((d.id.name.as_str(), &**r)),
                 _ => None,
             })
             .collect();

@@ -24,11 +24,11 @@ pub(super) fn lower_body(cx: &mut Cx, kind: &str, id: &Ident, header: Span, entr
         "document" => document(&mut f),
         "section" => section(&mut f),
         "intention" => intention(&mut f),
-        "theme" => f.req_text("title").map(|title| Body::Theme(Titled { title })),
-        "heading" => f.req_text("title").map(|title| Body::Heading(Titled { title })),
+        "theme" => f.req_text("title").map(|title| Body::Theme(Titled { title }.into())),
+        "heading" => f.req_text("title").map(|title| Body::Heading(Titled { title }.into())),
         "characteristic" => {
             let name = req_name(&mut f, "name { en \"Race\" cy \"Hil\" }");
-            name.map(|title| Body::Characteristic(Titled { title }))
+            name.map(|title| Body::Characteristic(Titled { title }.into()))
         }
         "partner" => partner(&mut f),
         "requirement" => requirement(&mut f),
@@ -47,7 +47,7 @@ pub(super) fn lower_body(cx: &mut Cx, kind: &str, id: &Ident, header: Span, entr
             if cy.is_empty() {
                 f.missing("cy", "cy \"aildroseddu\"");
             }
-            Some(Body::Term(Term { en, cy }))
+            Some(Body::Term(Term { en, cy }.into()))
         }
         _ => None,
     };
@@ -93,7 +93,7 @@ fn document(f: &mut Fields) -> Option<Body> {
         f.missing("period", "period 2014-04-01 .. 2015-03-31");
     }
     let signed = f.text("signed");
-    Some(Body::Document(Document { title: title?, commissioner: commissioner?, period: period?, signed }))
+    Some(Body::Document(Document { title: title?, commissioner: commissioner?, period: period?, signed }.into()))
 }
 
 fn section(f: &mut Fields) -> Option<Body> {
@@ -102,7 +102,7 @@ fn section(f: &mut Fields) -> Option<Body> {
     let title = f.req_text("title");
     let text = f.text("text");
     let includes = f.choice("includes", Generated::ALL);
-    Some(Body::Section(Section { under, annex, title: title?, text, includes }))
+    Some(Body::Section(Section { under, annex, title: title?, text, includes }.into()))
 }
 
 fn intention(f: &mut Fields) -> Option<Body> {
@@ -117,20 +117,23 @@ fn intention(f: &mut Fields) -> Option<Body> {
     let expects = f.text("expects");
     let (measured_by, measured_by_span) = f.idents("measured_by");
     let unmeasured = f.text("unmeasured");
-    Some(Body::Intention(Intention {
-        under,
-        theme,
-        setting,
-        applies,
-        partners,
-        title: title?,
-        text,
-        summary,
-        expects,
-        measured_by,
-        measured_by_span,
-        unmeasured,
-    }))
+    Some(Body::Intention(
+        Intention {
+            under,
+            theme,
+            setting,
+            applies,
+            partners,
+            title: title?,
+            text,
+            summary,
+            expects,
+            measured_by,
+            measured_by_span,
+            unmeasured,
+        }
+        .into(),
+    ))
 }
 
 fn partner(f: &mut Fields) -> Option<Body> {
@@ -138,7 +141,7 @@ fn partner(f: &mut Fields) -> Option<Body> {
     let short = f.neutral("short");
     let kind = f.req_choice("kind", PartnerKind::ALL, "kind health_body");
     let applies = req_choices(f, "applies", NATIONS, "applies england, wales");
-    Some(Body::Partner(Partner { name: name?, short, kind: kind?, applies: applies? }))
+    Some(Body::Partner(Partner { name: name?, short, kind: kind?, applies: applies? }.into()))
 }
 
 /// A list of words that must be given.
@@ -161,18 +164,21 @@ fn requirement(f: &mut Fields) -> Option<Body> {
     let applies = f.choices("applies", NATIONS);
     let part_of = f.ident("part_of");
     let no_intention = f.text("no_intention");
-    Some(Body::Requirement(Requirement {
-        setting: setting?,
-        heading: heading?,
-        outcomes: outcomes?,
-        measure: measure?,
-        target: target?,
-        driver: driver?,
-        sector,
-        applies,
-        part_of,
-        no_intention,
-    }))
+    Some(Body::Requirement(
+        Requirement {
+            setting: setting?,
+            heading: heading?,
+            outcomes: outcomes?,
+            measure: measure?,
+            target: target?,
+            driver: driver?,
+            sector,
+            applies,
+            part_of,
+            no_intention,
+        }
+        .into(),
+    ))
 }
 
 fn service(f: &mut Fields) -> Option<Body> {
@@ -182,7 +188,7 @@ fn service(f: &mut Fields) -> Option<Body> {
     let within = f.ident("within");
     let sessions = f.sessions("sessions");
     let text = f.text("text");
-    Some(Body::Service(Service { name: name?, short, kind: kind?, within, sessions, text }))
+    Some(Body::Service(Service { name: name?, short, kind: kind?, within, sessions, text }.into()))
 }
 
 fn bands(f: &mut Fields, entries: &[Entry]) -> Option<Body> {
@@ -218,7 +224,7 @@ fn bands(f: &mut Fields, entries: &[Entry]) -> Option<Body> {
         }
     }
     reject_others(f.cx, entries, "bands", &[Other::Rule, Other::Scope, Other::Condition]);
-    Some(Body::Bands(Bands { incomplete, attribute: attribute?, title: title?, bands }))
+    Some(Body::Bands(Bands { incomplete, attribute: attribute?, title: title?, bands }.into()))
 }
 
 fn targeting(f: &mut Fields, entries: &[Entry]) -> Option<Body> {
@@ -229,7 +235,7 @@ fn targeting(f: &mut Fields, entries: &[Entry]) -> Option<Body> {
     let bands = f.ident("bands");
     let (overrides, _) = f.idents("overrides");
     let items = targeting_items(f.cx, entries);
-    Some(Body::Targeting(Targeting { under, part, title: title?, text, bands, overrides, items }))
+    Some(Body::Targeting(Targeting { under, part, title: title?, text, bands, overrides, items }.into()))
 }
 
 fn establishment(f: &mut Fields) -> Option<Body> {
@@ -239,7 +245,7 @@ fn establishment(f: &mut Fields) -> Option<Body> {
     let applies = f.req_choice("applies", NATIONS, "applies wales");
     let targets = f.string("targets");
     let text = f.text("text");
-    Some(Body::Establishment(Establishment { name: name?, setting: setting?, sector: sector?, applies: applies?, targets, text }))
+    Some(Body::Establishment(Establishment { name: name?, setting: setting?, sector: sector?, applies: applies?, targets, text }.into()))
 }
 
 fn previous_intention(f: &mut Fields) -> Option<Body> {
@@ -252,14 +258,9 @@ fn previous_intention(f: &mut Fields) -> Option<Body> {
     let applies = req_choices(f, "applies", NATIONS, "applies england, wales");
     let text = f.req_text("text");
     let (continued_by, _) = f.idents("continued_by");
-    Some(Body::PreviousIntention(PreviousIntention {
-        number: number?,
-        setting: setting?,
-        co_commissioned: co?,
-        applies: applies?,
-        text: text?,
-        continued_by,
-    }))
+    Some(Body::PreviousIntention(
+        PreviousIntention { number: number?, setting: setting?, co_commissioned: co?, applies: applies?, text: text?, continued_by }.into(),
+    ))
 }
 #[derive(PartialEq)]
 enum Other {
@@ -355,7 +356,7 @@ fn target_spec(f: &mut Fields) -> Option<TargetSpec> {
 fn attribute(f: &mut Fields) -> Option<Body> {
     let name = req_name(f, "name { en \"OGRS3 score\" cy \"sgôr OGRS3\" }");
     let ty = attribute_type(f);
-    Some(Body::Attribute(Attribute { name: name?, ty: ty? }))
+    Some(Body::Attribute(Attribute { name: name?, ty: ty? }.into()))
 }
 
 fn attribute_type(f: &mut Fields) -> Option<Spanned<AttributeType>> {
