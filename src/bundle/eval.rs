@@ -172,6 +172,12 @@ enum Compiled<'b> {
     },
     /// An attribute the bundle does not declare, compared: never known.
     Undeclared,
+    /// A level or option attribute tested against some of its values, as a set of their
+    /// positions in the domain (bit i: the i-th value): one test instead of comparing words.
+    OneOfPositions {
+        slot: usize,
+        positions: u128,
+    },
     OneOf {
         slot: usize,
         values: &'b [Value],
@@ -190,7 +196,7 @@ enum Compiled<'b> {
 #[derive(Clone, Copy)]
 struct Slot<'o> {
     value: Option<&'o Value>,
-    /// For a level attribute given a level: its position.
+    /// For a level or option attribute given one of its values: its position.
     level: Option<usize>,
 }
 
@@ -224,6 +230,10 @@ pub struct Evaluator<'b> {
     bundle: &'b Bundle,
     /// `beats[a][b]`: targeting a overrides targeting b (transitively), by index.
     beats: Vec<Vec<bool>>,
+    /// `overridden[b]`: some targeting overrides targeting b.
+    overridden: Vec<bool>,
+    /// The slots in the order of their attributes' names.
+    by_name: Vec<usize>,
     domains: BTreeMap<&'b str, &'b Domain>,
     lineage: HashMap<&'b str, Vec<&'b str>>,
     /// The attributes the rules and band sets read, by slot: each with its domain, if the
@@ -296,7 +306,10 @@ impl<'b> Evaluator<'b> {
             .collect();
         let band_slots = bundle.bands.band_sets.iter().map(|set| slots.slot(&set.attribute)).collect();
         let slots = slots.slots;
-        Evaluator { bundle, beats, domains, lineage, slots, rules, band_slots }
+        let overridden = (0..n).map(|b| beats.iter().any(|row| row[b])).collect();
+        let mut by_name: Vec<usize> = (0..slots.len()).collect();
+        by_name.sort_by_key(|&i| slots[i].0);
+        Evaluator { bundle, beats, overridden, by_name, domains, lineage, slots, rules, band_slots }
     }
 
     /// Reads `--set name=value` style input into a typed value.
@@ -479,17 +492,21 @@ impl<'b> Evaluator<'b> {
 
     /// The offender's value of each slot, looked up by name once.
     fn slot_values<'o>(&self, o: &'o Offender) -> Vec<Slot<'o>> {
-        self.slots
-            .iter()
-            .map(|(name, domain)| {
-                let value = o.get(*name);
-                let level = match (domain, value) {
-                    (Some(Domain::Level { values }), Some(Value::Word(w))) => values.iter().position(|x| x == w),
-                    _ => None,
-                };
-                Slot { value, level }
-            })
-            .collect()
+        let mut out = vec![Slot { value: None, level: None }; self.slots.len()];
+        // The offender's attributes and the slots, both in name order, walked side by side:
+        // one comparison of names a step instead of a search from the top for each slot.
+        let mut given = o.iter().peekable();
+        for &slot in &self.by_name {
+            let (name, domain) = self.slots[slot];
+            while given.next_if(|(k, _)| k.as_str() < name).is_some() {}
+            let value = given.peek().filter(|(k, _)| k.as_str() == name).map(|(_, v)| *v);
+            let level = match (domain, value) {
+                (Some(Domain::Level { values } | Domain::Option { values }), Some(Value::Word(w))) => values.iter().position(|x| x == w),
+                _ => None,
+            };
+            out[slot] = Slot { value, level };
+        }
+        out
     }
 
     /// The guidance for one offender.
@@ -514,9 +531,9 @@ impl<'b> Evaluator<'b> {
                 }
             })
             .collect();
-        let mut decisions = Vec::new();
+        let mut decisions = Vec::with_capacity(self.rules.len());
         // The prepared rule of each decision.
-        let mut of: Vec<&Prepared> = Vec::new();
+        let mut of: Vec<&Prepared> = Vec::with_capacity(self.rules.len());
         let mut undetermined = Vec::new();
         for (r, p) in self.bundle.rules.rules.iter().zip(&self.rules) {
             match p.condition.holds(&values) {
@@ -555,6 +572,10 @@ impl<'b> Evaluator<'b> {
             _ => false,
         };
         for j in 0..n {
+            // Most guidance is overridden by none: then no decision can win over this one.
+            if !of[j].targeting.is_some_and(|b| self.overridden[b]) {
+                continue;
+            }
             for i in 0..n {
                 // The override relation is the cheapest test and rules out most pairs.
                 if !beats(i, j) {
@@ -619,7 +640,25 @@ impl<'b> Slots<'b, '_> {
                     _ => Compiled::Same { slot, op: *op, value },
                 }
             }
-            Condition::OneOf { attribute, values } => Compiled::OneOf { slot: self.slot(attribute), values },
+            Condition::OneOf { attribute, values } => {
+                let slot = self.slot(attribute);
+                // Positions when every value is one of the domain's (the checker sees to that);
+                // a value outside it, in a bundle written by hand, is compared as a word.
+                let positions = match self.slots[slot].1 {
+                    Some(Domain::Level { values: domain } | Domain::Option { values: domain }) if domain.len() <= 128 => values
+                        .iter()
+                        .map(|v| match v {
+                            Value::Word(w) => domain.iter().position(|x| x == w).map(|i| 1u128 << i),
+                            _ => None,
+                        })
+                        .try_fold(0u128, |acc, bit| Some(acc | bit?)),
+                    _ => None,
+                };
+                match positions {
+                    Some(positions) => Compiled::OneOfPositions { slot, positions },
+                    None => Compiled::OneOf { slot, values },
+                }
+            }
             Condition::Between { attribute, min, max } => Compiled::Between { slot: self.slot(attribute), min: *min, max: *max },
             Condition::Is { attribute } => Compiled::Is { slot: self.slot(attribute) },
         }
@@ -666,6 +705,12 @@ impl Compiled<'_> {
             },
             Compiled::Same { slot, op, value } => other(*op, values[*slot].value?, value),
             Compiled::Undeclared => None,
+            Compiled::OneOfPositions { slot, positions } => {
+                let s = values[*slot];
+                s.value?;
+                // A word outside the domain, or a value of another type, is none of them.
+                Some(s.level.is_some_and(|i| positions & (1u128 << i) != 0))
+            }
             Compiled::OneOf { slot, values: vs } => Some(vs.contains(values[*slot].value?)),
             Compiled::Between { slot, min, max } => match values[*slot].value? {
                 Value::Number(n) => Some(n >= min && n <= max),
