@@ -149,13 +149,7 @@ fn source_text_is_escaped() {
         "section s {\n  title { en \"<script>alert(x)</script>\" cy \"<b>bold</b>\" }\n  text { en \"a & b [x](https://x.test/?a=\\\"b\\\") <img src=x onerror=alert(x)>\" cy \"<i>i</i>\" }\n}\n",
     );
     project.sort();
-    let stamped: Vec<(String, String)> =
-        project.files.iter().map(|f| (f.path.clone(), intentc::syntax::stamp::stamp_file(&project, f.id).0)).collect();
-    let mut project = intentc::source::Project::new();
-    for (path, text) in &stamped {
-        project.add_str(path.clone(), text);
-    }
-    project.sort();
+    let project = common::stamped(&project);
     let result = intentc::check(&project, Default::default());
     assert!(!result.diagnostics.has_errors(), "{:?}", result.diagnostics.codes());
     let out = intentc::emit::build(&result.model.unwrap(), &Default::default()).unwrap();

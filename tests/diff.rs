@@ -5,6 +5,8 @@
 //! partner `noms`) and must check clean; the diff is snapshotted in each output format
 //! (`tests/diff/snapshots/`). Adding a case is adding a folder.
 
+mod common;
+
 use intentc::check::logic::Val;
 use intentc::diagnostics::Policy;
 use intentc::diff::{self, render, Constraint, Diff};
@@ -436,20 +438,8 @@ mod cli {
     fn put(repo: &Path, from: &Path) {
         let dest = repo.join("intentions");
         let _ = std::fs::remove_dir_all(&dest);
-        copy(from, &dest);
+        super::common::copy_dir(from, &dest);
         std::fs::write(dest.join("00-prelude.intent"), super::prelude()).unwrap();
-    }
-
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            if e.file_type().unwrap().is_dir() {
-                copy(&e.path(), &to.join(e.file_name()));
-            } else {
-                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-            }
-        }
     }
 
     fn text(o: &Output) -> (String, String) {
@@ -567,7 +557,7 @@ mod cli {
     fn folders_and_formats() {
         let dir = tempfile::tempdir().unwrap();
         for side in ["old", "new"] {
-            copy(&case("rule_changes", side), &dir.path().join(side));
+            super::common::copy_dir(&case("rule_changes", side), &dir.path().join(side));
             std::fs::write(dir.path().join(side).join("00-prelude.intent"), super::prelude()).unwrap();
         }
         for (format, starts) in [("human", "intentc diff old → new: "), ("markdown", "**intentc diff** `old` → `new`: "), ("json", "{")]

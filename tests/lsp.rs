@@ -2,6 +2,8 @@
 //! sessions go over its standard input and output. Every wait has a time limit, so a server
 //! that hangs fails the test instead of stalling it.
 
+mod common;
+
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -173,20 +175,8 @@ fn uri(path: &Path) -> String {
 fn corpus() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("intentions");
-    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("intentions"), &root);
+    common::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("intentions"), &root);
     (dir, root)
-}
-
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 /// The protocol position (line, UTF-16 column) of the `nth` occurrence of `needle`, plus `ahead`

@@ -197,7 +197,7 @@ enum Compiled<'b> {
 struct Slot<'o> {
     value: Option<&'o Value>,
     /// For a level or option attribute given one of its values: its position.
-    level: Option<usize>,
+    position: Option<usize>,
 }
 
 /// A rule, ready to evaluate.
@@ -492,7 +492,7 @@ impl<'b> Evaluator<'b> {
 
     /// The offender's value of each slot, looked up by name once.
     fn slot_values<'o>(&self, o: &'o Offender) -> Vec<Slot<'o>> {
-        let mut out = vec![Slot { value: None, level: None }; self.slots.len()];
+        let mut out = vec![Slot { value: None, position: None }; self.slots.len()];
         // The offender's attributes and the slots, both in name order, walked side by side:
         // one comparison of names a step instead of a search from the top for each slot.
         let mut given = o.iter().peekable();
@@ -500,11 +500,11 @@ impl<'b> Evaluator<'b> {
             let (name, domain) = self.slots[slot];
             while given.next_if(|(k, _)| k.as_str() < name).is_some() {}
             let value = given.peek().filter(|(k, _)| k.as_str() == name).map(|(_, v)| *v);
-            let level = match (domain, value) {
+            let position = match (domain, value) {
                 (Some(Domain::Level { values } | Domain::Option { values }), Some(Value::Word(w))) => values.iter().position(|x| x == w),
                 _ => None,
             };
-            out[slot] = Slot { value, level };
+            out[slot] = Slot { value, position };
         }
         out
     }
@@ -700,7 +700,7 @@ impl Compiled<'_> {
                 _ => Some(op.holds(Ordering::Less)),
             },
             Compiled::Level { slot, op, position } => match values[*slot].value? {
-                Value::Word(_) => Some(op.holds(values[*slot].level?.cmp(&(*position)?))),
+                Value::Word(_) => Some(op.holds(values[*slot].position?.cmp(&(*position)?))),
                 _ => Some(op.holds(Ordering::Less)),
             },
             Compiled::Same { slot, op, value } => other(*op, values[*slot].value?, value),
@@ -709,7 +709,7 @@ impl Compiled<'_> {
                 let s = values[*slot];
                 s.value?;
                 // A word outside the domain, or a value of another type, is none of them.
-                Some(s.level.is_some_and(|i| positions & (1u128 << i) != 0))
+                Some(s.position.is_some_and(|i| positions & (1u128 << i) != 0))
             }
             Compiled::OneOf { slot, values: vs } => Some(vs.contains(values[*slot].value?)),
             Compiled::Between { slot, min, max } => match values[*slot].value? {

@@ -20,22 +20,9 @@ pub struct ProseTexts {
 }
 
 impl ProseTexts {
-    /// The tree of a prose text the checks read.
-    pub fn get(&self, text: &LangText) -> Option<&Prose> {
-        self.by_span.get(&text.span)
-    }
-
     /// The tree of a prose text the checks read, taken out (the model keeps it).
     pub fn take(&mut self, text: &LangText) -> Option<Prose> {
         self.by_span.remove(&text.span)
-    }
-
-    pub fn len(&self) -> usize {
-        self.by_span.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_span.is_empty()
     }
 }
 

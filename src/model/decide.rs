@@ -31,7 +31,6 @@ impl Policy {
         let supersedes: HashSet<(&str, &str)> =
             self.targeting.iter().flat_map(|t| t.supersedes.iter().map(move |l| (t.id.as_str(), l.as_str()))).collect();
         let wins = |a: &str, b: &str| supersedes.contains(&(a, b));
-        let class = |r: &super::Rule| r.class;
         let wins_over = |a: &super::Rule, b: &super::Rule| {
             a.verb != b.verb
                 && a.verb != "note"
@@ -41,7 +40,7 @@ impl Policy {
                     _ => false,
                 }
                 && {
-                    let (ca, cb) = (class(a), class(b));
+                    let (ca, cb) = (a.class, b.class);
                     ca.0.max(cb.0) <= ca.1.min(cb.1)
                 }
                 && wins(&a.targeting, &b.targeting)
@@ -49,7 +48,7 @@ impl Policy {
         // A winner covers a rule when it is about the same service or a class containing it,
         // and about every session count the rule is about.
         let covers = |a: &super::Rule, b: &super::Rule| {
-            let (ca, cb) = (class(a), class(b));
+            let (ca, cb) = (a.class, b.class);
             let service = match (&a.service, &b.service) {
                 (Some(sa), Some(sb)) => within(sb, sa),
                 _ => false,

@@ -38,15 +38,32 @@ pub fn build_small(files: &[(&str, &str)]) -> std::collections::BTreeMap<String,
         project.add_str(*path, text);
     }
     project.sort();
-    let stamped: Vec<(String, String)> =
-        project.files.iter().map(|f| (f.path.clone(), intentc::syntax::stamp::stamp_file(&project, f.id).0)).collect();
-    let mut project = intentc::source::Project::new();
-    for (path, text) in &stamped {
-        project.add_str(path.clone(), text);
-    }
-    project.sort();
+    let project = stamped(&project);
     let result = intentc::check(&project, intentc::diagnostics::Policy { strict_welsh: true, deny_warnings: true });
     assert!(!result.diagnostics.has_errors(), "{:?}", result.diagnostics.codes());
     let out = intentc::emit::build(&result.model.unwrap(), &Default::default()).unwrap();
     out.files.into_iter().map(|(k, v)| (k, String::from_utf8(v).unwrap())).collect()
+}
+
+/// The project with every file's Welsh stamped (`intentc welsh stamp`, in memory).
+pub fn stamped(project: &Project) -> Project {
+    let mut out = Project::new();
+    for f in &project.files {
+        out.add_str(f.path.clone(), &intentc::syntax::stamp::stamp_file(project, f.id).0);
+    }
+    out.sort();
+    out
+}
+
+/// Copies a folder and everything in it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
 }
