@@ -33,6 +33,15 @@ struct PreparedTerm {
     cy: Vec<usize>,
     /// A Welsh form (or mutation) is empty, so any Welsh satisfies the term.
     cy_empty: bool,
+    /// The terms with exactly these forms, in termbase order: each is reported when the
+    /// Welsh misses them.
+    members: Vec<Member>,
+}
+
+/// One term of the termbase, as it is named in a report.
+struct Member {
+    /// The term's position in the termbase, which orders the reports of one text.
+    index: usize,
     en_first: String,
     cy_first: String,
     span: Span,
@@ -203,7 +212,8 @@ impl Termbase {
         let terms = decls
             .iter()
             .zip(folded)
-            .map(|((t, span), (is_cased, en, en_lower, cy))| {
+            .enumerate()
+            .map(|(index, ((t, span), (is_cased, en, en_lower, cy)))| {
                 let (forms, ids) = if is_cased { (&en, &cased_ids) } else { (&en_lower, &english_ids) };
                 PreparedTerm {
                     cased: is_cased,
@@ -211,13 +221,18 @@ impl Termbase {
                     cy: cy.iter().filter_map(|f| welsh_ids.get(f).copied()).collect(),
                     cy_empty: cy.iter().any(String::is_empty),
                     en_lower,
-                    en_first: t.en.first().map(|f| f.node.clone()).unwrap_or_default(),
-                    cy_first: t.cy.first().map(|f| f.node.clone()).unwrap_or_default(),
-                    span: *span,
+                    members: vec![Member {
+                        index,
+                        en_first: t.en.first().map(|f| f.node.clone()).unwrap_or_default(),
+                        cy_first: t.cy.first().map(|f| f.node.clone()).unwrap_or_default(),
+                        span: *span,
+                    }],
                 }
             })
             .collect();
-        Termbase { terms, english, cased, welsh }
+        let (terms, group) = grouped(terms);
+        let regroup = |p: Patterns| Patterns { first: p.first.into_iter().map(|l| regrouped(l, &group)).collect(), form: p.form, ..p };
+        Termbase { terms, english: regroup(english), cased, welsh }
     }
 
     /// Reports each term the English uses and the Welsh does not.
@@ -249,6 +264,7 @@ impl Termbase {
             Vec::new()
         };
         let mut welsh_found: Option<Vec<usize>> = None;
+        let mut missed: Vec<(&Member, Span)> = Vec::new();
         for term in candidates.into_iter().map(|i| &self.terms[i]) {
             let found = if term.cased { &cased_found } else { &lower_found };
             if !term.en.iter().any(|p| found.binary_search(p).is_ok()) || term.cy_empty {
@@ -263,22 +279,49 @@ impl Termbase {
             }
             // Point at the term itself when it stands on one line of the text.
             let value_lower = en.value.to_lowercase();
-            let english = term
-                .en_lower
-                .iter()
-                .filter(|f| !f.is_empty())
-                .find_map(|f| find_word(&value_lower, f))
-                .map(|p| en.span_of(p, p + term.en_first.len()))
-                .unwrap_or(en.span);
-            errors.push(CheckError::Termbase {
-                at: cy.span,
-                english,
-                en: term.en_first.clone(),
-                cy: term.cy_first.clone(),
-                term_at: term.span,
-            });
+            let at = term.en_lower.iter().filter(|f| !f.is_empty()).find_map(|f| find_word(&value_lower, f));
+            missed.extend(term.members.iter().map(|m| (m, at.map_or(en.span, |p| en.span_of(p, p + m.en_first.len())))));
+        }
+        // In termbase order, as if each term had been looked for on its own.
+        missed.sort_by_key(|(m, _)| m.index);
+        errors.extend(missed.into_iter().map(|(m, english)| CheckError::Termbase {
+            at: cy.span,
+            english,
+            en: m.en_first.clone(),
+            cy: m.cy_first.clone(),
+            term_at: m.span,
+        }));
+    }
+}
+
+/// Terms with the same forms in both languages (and the same case rule) are one group,
+/// looked for once: a termbase that repeats a term (the same English and Welsh under two ids)
+/// costs no more per text than one that does not. Returns the groups, each under its first
+/// term, and the group of each term.
+fn grouped(terms: Vec<PreparedTerm>) -> (Vec<PreparedTerm>, Vec<usize>) {
+    let mut groups: Vec<PreparedTerm> = Vec::with_capacity(terms.len());
+    type Forms = (bool, Vec<String>, Vec<usize>, Vec<usize>, bool);
+    let mut by_forms: HashMap<Forms, usize> = HashMap::new();
+    let mut group = Vec::with_capacity(terms.len());
+    for t in terms {
+        match by_forms.entry((t.cased, t.en_lower.clone(), t.en.clone(), t.cy.clone(), t.cy_empty)) {
+            std::collections::hash_map::Entry::Occupied(g) => {
+                groups[*g.get()].members.extend(t.members);
+                group.push(*g.get());
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(groups.len());
+                group.push(groups.len());
+                groups.push(t);
+            }
         }
     }
+    (groups, group)
+}
+
+/// A list of terms as a list of their groups, in order and without repeats.
+fn regrouped(terms: Vec<usize>, group: &[usize]) -> Vec<usize> {
+    sorted(terms.into_iter().map(|t| group[t]).collect())
 }
 
 /// A whole-word match: the position of `word` (not empty) in `text`.
