@@ -88,7 +88,85 @@ pub fn cross_references(text: &str) -> Vec<(String, usize, usize)> {
 }
 
 /// Reads a text: the one parse the checks and the model share.
+///
+/// Most texts are one paragraph of plain words; those are read without the grammar (see
+/// [`plain_paragraph`]), to the same `Reading` the grammar gives.
 pub fn read(text: &str) -> Reading {
+    match plain_paragraph(text) {
+        Some(words) => Reading {
+            prose: Prose { blocks: vec![Block::Paragraph { content: vec![Inline::Text { text: words }] }], footnotes: Vec::new() },
+            errors: Vec::new(),
+            cross_references: Vec::new(),
+        },
+        None => read_markup(text),
+    }
+}
+
+/// The words of a text that is certainly one paragraph of plain text, joined as the grammar
+/// joins them; `None` when it may be anything else (the grammar then reads it). Each condition
+/// below is taken from `grammar/prose.pest`; when in doubt it answers `None`, never a guess.
+///
+/// (The grammar path also runs under pest's global call limit, which a plain paragraph could
+/// only reach with hundreds of thousands of lines; this path has no such limit and reads it.)
+fn plain_paragraph(text: &str) -> Option<String> {
+    // Characters that start markup or end a line: `*` (`**strong**`; a lone `*` is text, but
+    // not worth telling apart), `[` (links, `[^n]` references and footnote definitions), `\`
+    // (escapes), `#` (`## ` headings; and a line starting `##` never carries on a paragraph),
+    // `\r` (the grammar's NEWLINE is also `\r\n` and `\r`: only `\n` is handled here).
+    if text.bytes().any(|b| matches!(b, b'*' | b'[' | b'\\' | b'#' | b'\r')) {
+        return None;
+    }
+    let mut len = 0;
+    let mut lines = 0;
+    for line in text.split('\n') {
+        // `ws` is spaces and tabs only (a no-break space is text).
+        let words = line.trim_start_matches([' ', '\t']);
+        // A line of only spaces and tabs is a blank line (it ends the paragraph), or a leading
+        // or trailing newline, or the empty text: all read by the grammar.
+        if words.is_empty() {
+            return None;
+        }
+        // A list marker starts a list: on the first line at its very start, on a later line
+        // after any indentation (a continuation is `!(ws ~ marker)`). On the first line an
+        // indented marker is text, but that is rare enough to leave to the grammar.
+        if starts_with_marker(words) {
+            return None;
+        }
+        // The first line is read whole (its leading spaces are part of the text); a later
+        // line carries on the paragraph without its leading `ws`, joined by one space. Trailing
+        // spaces stay: `text` takes them, and only the end of the whole text drops `ws`, after
+        // the last line has already taken them.
+        len += if lines == 0 { line.len() } else { 1 + words.len() };
+        lines += 1;
+    }
+    if lines == 1 {
+        return Some(text.to_owned());
+    }
+    let mut out = String::with_capacity(len);
+    for (k, line) in text.split('\n').enumerate() {
+        if k == 0 {
+            out.push_str(line);
+        } else {
+            out.push(' ');
+            out.push_str(line.trim_start_matches([' ', '\t']));
+        }
+    }
+    Some(out)
+}
+
+/// Whether a line (after its indentation) starts with the grammar's `marker`: `- `, or one to
+/// three ASCII digits, then `.` or `)`, then a space.
+fn starts_with_marker(line: &str) -> bool {
+    let b = line.as_bytes();
+    if b.starts_with(b"- ") {
+        return true;
+    }
+    let digits = b.iter().take(3).take_while(|c| c.is_ascii_digit()).count();
+    digits > 0 && matches!(b.get(digits), Some(b'.' | b')')) && b.get(digits + 1) == Some(&b' ')
+}
+
+/// Reads a text with the grammar: any markup, and any layout.
+fn read_markup(text: &str) -> Reading {
     let mut errors = Vec::new();
     let unreadable = |pos: usize| Reading {
         errors: vec![ProseError {
@@ -159,6 +237,9 @@ pub fn read(text: &str) -> Reading {
             });
         }
     }
+    // The trees are kept for the whole run: no spare capacity.
+    prose.blocks.shrink_to_fit();
+    prose.footnotes.shrink_to_fit();
     Reading { prose, errors, cross_references }
 }
 
@@ -274,14 +355,26 @@ fn line(l: P, cx: &mut Cx) -> Vec<Inline> {
     out
 }
 
-/// Joins neighbouring text pieces, so the tree does not depend on how pest split them.
-fn merge(inlines: Vec<Inline>) -> Vec<Inline> {
-    let mut out: Vec<Inline> = Vec::with_capacity(inlines.len());
-    for i in inlines {
-        match (out.last_mut(), i) {
-            (Some(Inline::Text { text: a }), Inline::Text { text: b }) => a.push_str(&b),
-            (_, i) => out.push(i),
+/// Joins neighbouring text pieces, so the tree does not depend on how pest split them. The
+/// trees are kept for the whole run, so each joined string and the result are allocated at
+/// their exact size (growing them by pushing leaves up to twice the space unused).
+fn merge(mut inlines: Vec<Inline>) -> Vec<Inline> {
+    let both_text = |a: &Inline, b: &Inline| matches!((a, b), (Inline::Text { .. }, Inline::Text { .. }));
+    let runs = inlines.chunk_by(both_text).count();
+    if runs == inlines.len() {
+        inlines.shrink_to_fit();
+        return inlines;
+    }
+    let mut out = Vec::with_capacity(runs);
+    for run in inlines.chunk_by_mut(both_text) {
+        if let [one] = run {
+            out.push(std::mem::replace(one, Inline::Text { text: String::new() }));
+            continue;
         }
+        let texts = || run.iter().filter_map(|i| if let Inline::Text { text } = i { Some(text.as_str()) } else { None });
+        let mut text = String::with_capacity(texts().map(str::len).sum());
+        texts().for_each(|t| text.push_str(t));
+        out.push(Inline::Text { text });
     }
     out
 }
@@ -374,5 +467,98 @@ mod tests {
             "Of the sites counted, the total was 12. That is fewer than before."
         );
         assert!(matches!(&p.blocks[..], [Block::Paragraph { .. }]));
+    }
+
+    /// The fast path's answer, or `None` where it leaves the text to the grammar.
+    fn fast(text: &str) -> Option<Reading> {
+        plain_paragraph(text).map(|_| read(text))
+    }
+
+    #[test]
+    fn plain_paragraphs_skip_the_grammar_and_read_the_same() {
+        for text in [
+            "Plain words.",
+            "  indented first line",
+            "two\n   lines\t",
+            "tab\tinside, and a ŵ",
+            "1.5 million\n2014. A year\n1000) too",
+            "-x\n-\ty",
+        ] {
+            assert_eq!(fast(text), Some(read_markup(text)), "{text:?}");
+        }
+        // What the fast path leaves to the grammar.
+        for text in [
+            "",
+            "   ",
+            "a\n",
+            "\na",
+            "a\n \nb",
+            "- a",
+            "a\n  - b",
+            "a\n12) b",
+            "a\n999. b",
+            "  1. a",
+            "a **b**",
+            "a [b](https://x.test)",
+            "## a",
+            "a\\.",
+            "a\r\nb",
+        ] {
+            assert_eq!(plain_paragraph(text), None, "{text:?}");
+        }
+    }
+
+    /// Characters for arbitrary texts: those that make markup or layout, often, and words.
+    const ALPHABET: &[char] = &[
+        ' ', ' ', ' ', '\t', '\n', '\n', '\n', '\r', '-', '-', '.', ')', '0', '1', '9', '*', '[', ']', '(', '^', '#', '\\', ':', 'a', 'b',
+        'ŵ', '\u{a0}',
+    ];
+
+    fn texts() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let any = proptest::collection::vec(proptest::sample::select(ALPHABET), 0..32);
+        // Without the characters that always send a text to the grammar, so that the fast
+        // path answers often and its line rules are what is tested.
+        let layout: Vec<char> = ALPHABET.iter().copied().filter(|c| !"*[\\#\r".contains(*c)).collect();
+        let layout = proptest::collection::vec(proptest::sample::select(layout), 0..32);
+        prop_oneof![any, layout].prop_map(|cs| cs.into_iter().collect())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        #[test]
+        fn the_fast_path_reads_as_the_grammar_does(text in texts()) {
+            if let Some(fast) = fast(&text) {
+                proptest::prop_assert_eq!(fast, read_markup(&text));
+            }
+        }
+    }
+
+    /// Every prose text of the corpus the fast path takes reads as the grammar reads it; and
+    /// the fast path takes most of them (the share is printed: `--nocapture`).
+    #[test]
+    fn the_fast_path_reads_the_corpus_as_the_grammar_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("intentions");
+        let project = crate::cli::load::project(&root).expect("the corpus");
+        let (files, _) = crate::syntax::parse_project(&project);
+        let (mut all, mut taken) = ([0usize; 2], [0usize; 2]);
+        for d in files.iter().flat_map(|f| &f.ast.declarations) {
+            for (_, t, role) in d.texts() {
+                if role != crate::syntax::ast::TextRole::Prose {
+                    continue;
+                }
+                for (k, lt) in [&t.en, &t.cy].into_iter().enumerate() {
+                    let Some(lt) = lt else { continue };
+                    all[k] += 1;
+                    if let Some(fast) = fast(&lt.value) {
+                        taken[k] += 1;
+                        assert_eq!(fast, read_markup(&lt.value), "{:?}", lt.value);
+                    }
+                }
+            }
+        }
+        eprintln!("fast path: en {}/{}, cy {}/{} prose texts", taken[0], all[0], taken[1], all[1]);
+        assert!(all[0] > 100 && all[1] > 100, "the corpus has its prose texts: {all:?}");
+        assert!(taken[0] * 2 > all[0] && taken[1] * 2 > all[1], "most texts take the fast path: {taken:?} of {all:?}");
     }
 }
