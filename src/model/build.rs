@@ -14,7 +14,7 @@ use crate::resolve::{Kind, Symbols};
 use crate::source::{Project, Span};
 use crate::syntax::ast::{Body, TargetKind};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Why the model could not be built from a project `check` found no errors in. Each is a
 /// guard against a gap in the checks: the model never fills in what it could not read.
@@ -205,17 +205,20 @@ impl<'p, 'a> Builder<'p, 'a> {
                 },
             ))
         });
-        fn attach(parent: Option<&str>, flat: &[(Option<String>, Section)]) -> Vec<Section> {
-            flat.iter()
-                .filter(|(p, _)| p.as_deref() == parent)
-                .map(|(_, s)| {
-                    let mut s = s.clone();
-                    s.children = attach(Some(&s.id), flat);
-                    s
-                })
-                .collect()
+        // Each section moves under its parent, children in source order: one pass over the
+        // sections, not one per section (a project can have thousands).
+        let mut children: HashMap<Option<String>, Vec<Section>> = HashMap::new();
+        for (parent, s) in flat {
+            children.entry(parent).or_default().push(s);
         }
-        attach(None, &flat)
+        fn attach(parent: Option<String>, children: &mut HashMap<Option<String>, Vec<Section>>) -> Vec<Section> {
+            let mut level = children.remove(&parent).unwrap_or_default();
+            for s in &mut level {
+                s.children = attach(Some(s.id.clone()), children);
+            }
+            level
+        }
+        attach(None, &mut children)
     }
 
     fn named(&self, kind: Kind) -> Vec<Named> {

@@ -587,7 +587,7 @@ fn lower_declaration(cx: &mut Cx, p: P) -> Option<Declaration> {
     let kw = inner.next()?;
     let id_pair = inner.next()?;
     let id = cx.ident(&id_pair);
-    let entries = block(cx, inner.next()?);
+    let mut entries = block(cx, inner.next()?);
     let kind = Spanned::new(kw.as_str().to_string(), cx.span(&kw));
     let header = kind.span.to(id.span);
     if !DECLARATION_KINDS.contains(&kind.node.as_str()) {
@@ -598,6 +598,6 @@ fn lower_declaration(cx: &mut Cx, p: P) -> Option<Declaration> {
         });
         return None;
     }
-    let body = body::lower_body(cx, &kind.node, &id, header, &entries)?;
+    let body = body::lower_body(cx, &kind.node, &id, header, &mut entries)?;
     (!cx.unreadable).then_some(Declaration { kind, id, span, body })
 }

@@ -16,7 +16,7 @@ const SETTINGS: &[(&str, Setting)] = &[("custody", Setting::Custody), ("communit
 const SECTORS: &[(&str, Sector)] = &[("public", Sector::Public), ("private", Sector::Private)];
 const YES_NO: &[(&str, bool)] = &[("yes", true), ("no", false)];
 
-pub(super) fn lower_body(cx: &mut Cx, kind: &str, id: &Ident, header: Span, entries: &[Entry]) -> Option<Body> {
+pub(super) fn lower_body(cx: &mut Cx, kind: &str, id: &Ident, header: Span, entries: &mut Vec<Entry>) -> Option<Body> {
     let mut f = Fields::new(cx, kind, id, header, entries);
     // No `?` here: it would return before `finish` reports what is missing or unknown. A kind
     // with required fields has its own function, where `?` assembles after every read.
@@ -191,12 +191,12 @@ fn service(f: &mut Fields) -> Option<Body> {
     Some(Body::Service(Service { name: name?, short, kind: kind?, within, sessions, text }.into()))
 }
 
-fn bands(f: &mut Fields, entries: &[Entry]) -> Option<Body> {
+fn bands(f: &mut Fields, entries: &mut [Entry]) -> Option<Body> {
     let attribute = f.req_ident("attribute", "attribute ogrs3");
     let title = f.req_text("title");
     let mut bands = Vec::new();
     let mut incomplete = false;
-    for e in entries {
+    for e in entries.iter_mut() {
         if let Entry::Nested { kind, id, entries, span } = e {
             if kind.node != "band" {
                 f.cx.errors.push(SyntaxError::UnknownDeclaration {
@@ -227,7 +227,7 @@ fn bands(f: &mut Fields, entries: &[Entry]) -> Option<Body> {
     Some(Body::Bands(Bands { incomplete, attribute: attribute?, title: title?, bands }.into()))
 }
 
-fn targeting(f: &mut Fields, entries: &[Entry]) -> Option<Body> {
+fn targeting(f: &mut Fields, entries: &mut [Entry]) -> Option<Body> {
     let under = f.ident("under");
     let part = f.string("part");
     let title = f.req_text("title");
@@ -415,9 +415,9 @@ fn attribute_type(f: &mut Fields) -> Option<Spanned<AttributeType>> {
     Some(Spanned::new(t, ty.span))
 }
 
-fn targeting_items(cx: &mut Cx, entries: &[Entry]) -> Vec<TargetingItem> {
+fn targeting_items(cx: &mut Cx, entries: &mut [Entry]) -> Vec<TargetingItem> {
     let mut items = Vec::new();
-    for e in entries {
+    for e in entries.iter_mut() {
         match e {
             Entry::Rule { verb, number, target, entries, span } => {
                 if let Some(r) = lower_rule(cx, verb, number, target, entries, *span) {
@@ -466,7 +466,7 @@ fn lower_rule(
     verb: &Spanned<Verb>,
     number: &Option<Spanned<u32>>,
     target: &Option<Ident>,
-    entries: &[Entry],
+    entries: &mut Vec<Entry>,
     span: Span,
 ) -> Option<ast::Rule> {
     let header = verb.span;
@@ -481,7 +481,7 @@ fn lower_rule(
     }
     let mut when = None;
     let mut unless = None;
-    for e in entries {
+    for e in entries.iter() {
         if let Entry::Condition { unless: u, condition, keyword } = e {
             let slot = if *u { &mut unless } else { &mut when };
             if slot.is_some() {

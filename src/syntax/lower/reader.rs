@@ -22,11 +22,15 @@ pub(super) struct Fields<'a, 'e> {
 }
 
 impl<'a, 'e> Fields<'a, 'e> {
-    pub(super) fn new(cx: &'a mut Cx<'e>, kind: &str, id: &Ident, header: Span, entries: &[Entry]) -> Self {
-        let fields = entries
-            .iter()
+    /// Takes the fields out of `entries` (moved, not copied: their texts can be long), leaving
+    /// the rules, scopes, conditions and nested blocks in order.
+    pub(super) fn new(cx: &'a mut Cx<'e>, kind: &str, id: &Ident, header: Span, entries: &mut Vec<Entry>) -> Self {
+        let (fields, others): (Vec<Entry>, Vec<Entry>) = std::mem::take(entries).into_iter().partition(|e| matches!(e, Entry::Field(_)));
+        *entries = others;
+        let fields = fields
+            .into_iter()
             .filter_map(|e| match e {
-                Entry::Field(f) => Some(f.clone()),
+                Entry::Field(f) => Some(f),
                 _ => None,
             })
             .collect();
@@ -59,7 +63,8 @@ impl<'a, 'e> Fields<'a, 'e> {
                 field: name.to_string(),
             });
         }
-        let f = self.fields[first].clone();
+        // Moved out, not copied: a field is read once (its texts can be long).
+        let f = self.fields.remove(first);
         self.fields.retain(|f| f.name != name);
         Some(f)
     }
@@ -101,9 +106,9 @@ impl<'a, 'e> Fields<'a, 'e> {
 
     pub(super) fn text(&mut self, name: &'static str) -> Option<Text> {
         let f = self.take(name)?;
-        match &f.value {
-            Value::Text(t) => Some(t.clone()),
-            Value::Phrases(ps) => match ps.as_slice() {
+        match f.value {
+            Value::Text(t) => Some(t),
+            Value::Phrases(ref ps) => match ps.as_slice() {
                 [p] if p.len() == 1 => match &p[0].node {
                     // A plain string is English only; the Welsh checks report it.
                     Item::Str(s) => Some(Text { en: Some(s.clone()), cy: None, span: p[0].span, neutral: false }),
@@ -144,8 +149,8 @@ impl<'a, 'e> Fields<'a, 'e> {
     /// A language-neutral string (paths, abbreviations); a bilingual block is also accepted.
     pub(super) fn neutral(&mut self, name: &'static str) -> Option<Text> {
         let f = self.take(name)?;
-        match &f.value {
-            Value::Text(t) => Some(t.clone()),
+        match f.value {
+            Value::Text(t) => Some(t),
             _ => match self.single(&f, "a text in quotes")? {
                 Spanned { node: Item::Str(s), span } => Some(Text { en: Some(s.clone()), cy: Some(s), span, neutral: true }),
                 other => {
