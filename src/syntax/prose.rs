@@ -89,26 +89,23 @@ pub fn cross_references(text: &str) -> Vec<(String, usize, usize)> {
 
 /// Reads a text: the one parse the checks and the model share.
 ///
-/// Most texts are one paragraph of plain words; those are read without the grammar (see
-/// [`plain_paragraph`]), to the same `Reading` the grammar gives.
+/// Most texts are paragraphs of plain words; those are read without the grammar (see
+/// [`plain_paragraphs`]), to the same `Reading` the grammar gives.
 pub fn read(text: &str) -> Reading {
-    match plain_paragraph(text) {
-        Some(words) => Reading {
-            prose: Prose { blocks: vec![Block::Paragraph { content: vec![Inline::Text { text: words }] }], footnotes: Vec::new() },
-            errors: Vec::new(),
-            cross_references: Vec::new(),
-        },
+    match plain_paragraphs(text) {
+        Some(blocks) => Reading { prose: Prose { blocks, footnotes: Vec::new() }, errors: Vec::new(), cross_references: Vec::new() },
         None => read_markup(text),
     }
 }
 
-/// The words of a text that is certainly one paragraph of plain text, joined as the grammar
-/// joins them; `None` when it may be anything else (the grammar then reads it). Each condition
-/// below is taken from `grammar/prose.pest`; when in doubt it answers `None`, never a guess.
+/// The paragraphs of a text that is certainly only paragraphs of plain text, each joined as
+/// the grammar joins its lines; `None` when it may be anything else (the grammar then reads
+/// it). Each condition below is taken from `grammar/prose.pest`; when in doubt it answers
+/// `None`, never a guess.
 ///
-/// (The grammar path also runs under pest's global call limit, which a plain paragraph could
-/// only reach with hundreds of thousands of lines; this path has no such limit and reads it.)
-fn plain_paragraph(text: &str) -> Option<String> {
+/// (The grammar path also runs under pest's global call limit, which plain paragraphs could
+/// only reach with hundreds of thousands of lines; this path has no such limit and reads them.)
+fn plain_paragraphs(text: &str) -> Option<Vec<Block>> {
     // Characters that start markup or end a line: `*` (`**strong**`; a lone `*` is text, but
     // not worth telling apart), `[` (links, `[^n]` references and footnote definitions), `\`
     // (escapes), `#` (`## ` headings; and a line starting `##` never carries on a paragraph),
@@ -116,42 +113,62 @@ fn plain_paragraph(text: &str) -> Option<String> {
     if text.bytes().any(|b| matches!(b, b'*' | b'[' | b'\\' | b'#' | b'\r')) {
         return None;
     }
-    let mut len = 0;
-    let mut lines = 0;
+    let mut paragraphs = 0;
+    let mut after_blank = true;
     for line in text.split('\n') {
         // `ws` is spaces and tabs only (a no-break space is text).
         let words = line.trim_start_matches([' ', '\t']);
-        // A line of only spaces and tabs is a blank line (it ends the paragraph), or a leading
-        // or trailing newline, or the empty text: all read by the grammar.
+        // A line of only spaces and tabs is a blank line: it ends a paragraph (`continuation`
+        // is `!blank`), and any number of them stand between two (`NEWLINE ~ blank* ~ block`).
         if words.is_empty() {
-            return None;
+            after_blank = true;
+            continue;
         }
-        // A list marker starts a list: on the first line at its very start, on a later line
-        // after any indentation (a continuation is `!(ws ~ marker)`). On the first line an
-        // indented marker is text, but that is rare enough to leave to the grammar.
+        // A list marker starts a list: at the very start of a block's first line, and after
+        // any indentation on a later line (a continuation is `!(ws ~ marker)`). An indented
+        // marker on a block's first line is text, but rare enough to leave to the grammar.
         if starts_with_marker(words) {
             return None;
         }
-        // The first line is read whole (its leading spaces are part of the text); a later
-        // line carries on the paragraph without its leading `ws`, joined by one space. Trailing
-        // spaces stay: `text` takes them, and only the end of the whole text drops `ws`, after
-        // the last line has already taken them.
-        len += if lines == 0 { line.len() } else { 1 + words.len() };
-        lines += 1;
+        paragraphs += usize::from(after_blank);
+        after_blank = false;
     }
-    if lines == 1 {
-        return Some(text.to_owned());
+    // Blank lines before the first paragraph or after the last (a trailing newline too), and
+    // the empty or blank text, are read by `prose`'s own rules: left to the grammar.
+    let blank = |line: Option<&str>| line.is_none_or(|l| l.trim_start_matches([' ', '\t']).is_empty());
+    if blank(text.split('\n').next()) || blank(text.rsplit('\n').next()) {
+        return None;
     }
-    let mut out = String::with_capacity(len);
-    for (k, line) in text.split('\n').enumerate() {
-        if k == 0 {
-            out.push_str(line);
-        } else {
-            out.push(' ');
-            out.push_str(line.trim_start_matches([' ', '\t']));
+    let mut blocks = Vec::with_capacity(paragraphs);
+    let mut lines = text.split('\n').peekable();
+    while lines.peek().is_some() {
+        // A paragraph is the lines up to the next blank line (or the end); so is its text.
+        let start = lines.peek().map_or(0, |l| l.as_ptr() as usize - text.as_ptr() as usize);
+        let mut end = start;
+        while let Some(line) = lines.next_if(|l| !l.trim_start_matches([' ', '\t']).is_empty()) {
+            end = line.as_ptr() as usize - text.as_ptr() as usize + line.len();
         }
+        blocks.push(Block::Paragraph { content: vec![Inline::Text { text: joined(&text[start..end]) }] });
+        while lines.next_if(|l| l.trim_start_matches([' ', '\t']).is_empty()).is_some() {}
     }
-    Some(out)
+    Some(blocks)
+}
+
+/// The lines of a plain paragraph as the grammar joins them, in a string of exactly their
+/// size: the first line whole (its leading spaces are part of the text), each later line
+/// without its leading `ws`, after one space. Trailing spaces stay: `text` takes them (and at
+/// the end of the text, `ws ~ EOI` comes after the last line has taken them).
+fn joined(paragraph: &str) -> String {
+    let mut lines = paragraph.split('\n');
+    let first = lines.next().unwrap_or_default();
+    let rest = || lines.clone().map(|l| l.trim_start_matches([' ', '\t']));
+    let mut out = String::with_capacity(first.len() + rest().map(|l| 1 + l.len()).sum::<usize>());
+    out.push_str(first);
+    for l in rest() {
+        out.push(' ');
+        out.push_str(l);
+    }
+    out
 }
 
 /// Whether a line (after its indentation) starts with the grammar's `marker`: `- `, or one to
@@ -471,7 +488,7 @@ mod tests {
 
     /// The fast path's answer, or `None` where it leaves the text to the grammar.
     fn fast(text: &str) -> Option<Reading> {
-        plain_paragraph(text).map(|_| read(text))
+        plain_paragraphs(text).map(|_| read(text))
     }
 
     #[test]
@@ -483,6 +500,8 @@ mod tests {
             "tab\tinside, and a ŵ",
             "1.5 million\n2014. A year\n1000) too",
             "-x\n-\ty",
+            "a\n \nb",
+            "First  \n  paragraph.\n\n\t\n   Second, indented\n\tand carried on.\n\nThird.",
         ] {
             assert_eq!(fast(text), Some(read_markup(text)), "{text:?}");
         }
@@ -492,7 +511,11 @@ mod tests {
             "   ",
             "a\n",
             "\na",
-            "a\n \nb",
+            "a\n\n",
+            "\n \na",
+            "a\n\nb\n",
+            "a\n\n- b",
+            "a\n\n  1) b",
             "- a",
             "a\n  - b",
             "a\n12) b",
@@ -504,7 +527,7 @@ mod tests {
             "a\\.",
             "a\r\nb",
         ] {
-            assert_eq!(plain_paragraph(text), None, "{text:?}");
+            assert_eq!(plain_paragraphs(text), None, "{text:?}");
         }
     }
 
