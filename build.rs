@@ -5,9 +5,13 @@
 use std::{env, fs, path::Path};
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/codes");
+    // The folder as cargo names it when it runs this script, not as it was when the script
+    // was compiled: a target folder moved to another checkout would otherwise embed no pages.
+    let manifest = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR for build scripts");
+    let dir = Path::new(&manifest).join("docs/codes");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut pages: Vec<_> = fs::read_dir(&dir).map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect()).unwrap_or_default();
+    let listing = fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read the explain pages in {}: {e}", dir.display()));
+    let mut pages: Vec<_> = listing.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     pages.retain(|p| p.extension().is_some_and(|e| e == "md"));
     pages.sort();
     let mut out = String::from("/// Explain pages, by code.\npub static EXPLANATIONS: &[(&str, &str)] = &[\n");

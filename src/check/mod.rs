@@ -543,8 +543,18 @@ pub fn check_all<'a>(project: &Project, symbols: &Symbols<'a>) -> Checked<'a> {
         || project_checks(project, symbols),
         || {
             let mut errors = Vec::new();
-            let prose = markup::check(symbols, &|_| true, &mut errors);
-            let welsh = welsh::check(symbols, &|_| true, &mut errors);
+            // The termbase's automata are built while the markup is read: on a small project
+            // building them is much of the Welsh checks' time.
+            let (prose, termbase) = rayon::join(
+                || {
+                    let mut errors = Vec::new();
+                    (markup::check(symbols, &|_| true, &mut errors), errors)
+                },
+                || termbase::Termbase::new(symbols),
+            );
+            let (prose, markup_errors) = prose;
+            errors.extend(markup_errors);
+            let welsh = welsh::check(symbols, &termbase, &|_| true, &mut errors);
             (errors, prose, welsh)
         },
     );
@@ -575,6 +585,6 @@ fn project_checks<'a>(project: &Project, symbols: &Symbols<'a>) -> (Vec<CheckErr
 pub fn check_welsh(symbols: &Symbols, only: &(dyn Fn(&crate::syntax::ast::Declaration) -> bool + Sync)) -> Vec<CheckError> {
     let mut errors = Vec::new();
     markup::check(symbols, only, &mut errors);
-    welsh::check(symbols, only, &mut errors);
+    welsh::check(symbols, &termbase::Termbase::new(symbols), only, &mut errors);
     errors
 }

@@ -38,8 +38,12 @@ struct Bilingual<'a> {
     decl: &'a str,
 }
 
-pub fn check(symbols: &Symbols, only: &(dyn Fn(&Declaration) -> bool + Sync), errors: &mut Vec<CheckError>) -> WelshStates {
-    let termbase = Termbase::new(symbols);
+pub fn check(
+    symbols: &Symbols,
+    termbase: &Termbase,
+    only: &(dyn Fn(&Declaration) -> bool + Sync),
+    errors: &mut Vec<CheckError>,
+) -> WelshStates {
     let names: Vec<(&Declaration, String)> =
         symbols.order.iter().copied().filter(|d| only(d)).map(|d| (d, format!("{} {}", d.kind.node, d.id.name))).collect();
     let texts: Vec<Bilingual> = names
@@ -53,7 +57,7 @@ pub fn check(symbols: &Symbols, only: &(dyn Fn(&Declaration) -> bool + Sync), er
         .par_iter()
         .map(|b| {
             let mut found = Vec::new();
-            let state = check_text(b, &termbase, &mut found);
+            let state = check_text(b, termbase, &mut found);
             (found, state)
         })
         .collect();

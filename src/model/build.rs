@@ -167,7 +167,10 @@ impl<'p, 'a> Builder<'p, 'a> {
 
     /// The declarations of one kind with their bodies, in source order.
     fn each<T>(&self, kind: Kind, f: impl Fn(&ast::Declaration, &Body) -> Option<T>) -> Vec<T> {
-        self.symbols.all(kind).filter_map(|d| f(d, &d.body)).collect()
+        let mut all: Vec<T> = self.symbols.all(kind).filter_map(|d| f(d, &d.body)).collect();
+        // The model lives as long as the syntax tree it was built from: no spare room.
+        all.shrink_to_fit();
+        all
     }
 
     fn document(&self) -> Result<Document, ModelError> {

@@ -468,6 +468,8 @@ pub fn parse_file(project: &Project, id: FileId) -> (ParsedFile, Vec<SyntaxError
             }
         }
     }
+    // Kept for the whole run: no spare room.
+    parsed.ast.declarations.shrink_to_fit();
     (parsed, errors)
 }
 

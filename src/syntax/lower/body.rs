@@ -458,6 +458,7 @@ fn targeting_items(cx: &mut Cx, entries: &mut [Entry]) -> Vec<TargetingItem> {
             Entry::Field(_) => {}
         }
     }
+    items.shrink_to_fit();
     items
 }
 
