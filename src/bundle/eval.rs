@@ -144,29 +144,29 @@ pub struct Outcome<'b> {
     pub undetermined: Vec<Undetermined<'b>>,
 }
 
-/// A condition with its attributes resolved to slots (indexes into the offender's values)
-/// and level values to their positions, once, when the evaluator is made. It means exactly
-/// what [`Evaluator::holds`] says of the condition it was made from.
-#[derive(Debug, Clone)]
-enum Compiled<'b> {
-    All(Vec<Compiled<'b>>),
-    Any(Vec<Compiled<'b>>),
-    Not(Box<Compiled<'b>>),
+/// A test of one attribute, with level and option values resolved to their positions once,
+/// when the evaluator is made. Given the attribute's value, it says exactly what
+/// [`Evaluator::holds`] says of the comparison it was made from; an attribute not given
+/// leaves every test of it unknown.
+#[derive(Debug, Clone, PartialEq)]
+enum Leaf<'b> {
     /// A number attribute compared with a number.
     Number {
-        slot: usize,
         op: Op,
         value: i64,
     },
     /// A level attribute compared with a level (`None`: not one of its levels).
     Level {
-        slot: usize,
         op: Op,
         position: Option<usize>,
     },
+    /// An option attribute compared with one of its values: equal or not, by position.
+    Position {
+        op: Op,
+        position: usize,
+    },
     /// Any other comparison: equal or not.
     Same {
-        slot: usize,
         op: Op,
         value: &'b Value,
     },
@@ -175,40 +175,60 @@ enum Compiled<'b> {
     /// A level or option attribute tested against some of its values, as a set of their
     /// positions in the domain (bit i: the i-th value): one test instead of comparing words.
     OneOfPositions {
-        slot: usize,
         positions: u128,
     },
     OneOf {
-        slot: usize,
         values: &'b [Value],
     },
     Between {
-        slot: usize,
         min: i64,
         max: i64,
     },
-    Is {
-        slot: usize,
-    },
+    Is,
 }
 
-/// One attribute's value for the offender being evaluated.
-#[derive(Clone, Copy)]
-struct Slot<'o> {
-    value: Option<&'o Value>,
-    /// For a level or option attribute given one of its values: its position.
-    position: Option<usize>,
+// Kleene's three values as bytes, ordered false < unknown < true: "all" is then the least of
+// its parts, "any" the greatest, and "not" the reverse (`TRUE - v`).
+const FALSE: u8 = 0;
+const UNKNOWN: u8 = 1;
+const TRUE: u8 = 2;
+
+fn tri(b: Option<bool>) -> u8 {
+    match b {
+        Some(true) => TRUE,
+        Some(false) => FALSE,
+        None => UNKNOWN,
+    }
+}
+
+/// A compound condition over values computed before it (children: a range of
+/// `Evaluator::children`, each the index of a value).
+#[derive(Debug, Clone, Copy)]
+enum Node {
+    All(u32, u32),
+    Any(u32, u32),
+    Not(u32),
+}
+
+/// An attribute the rules or band sets read.
+struct Slot<'b> {
+    name: &'b str,
+    /// Its domain, if the bundle declares it.
+    domain: Option<&'b Domain>,
+    /// Its tests: a range of `Evaluator::leaves`, and of the values.
+    leaves: std::ops::Range<usize>,
 }
 
 /// A rule, ready to evaluate.
 struct Prepared<'b> {
-    condition: Compiled<'b>,
+    /// The index of its condition's value.
+    root: usize,
     /// The attributes the condition needs (sorted, distinct), with their slots.
     needs: Vec<(&'b str, usize)>,
-    /// The session class.
-    class: (u64, u64),
-    /// Index of the rule's targeting in `beats` (`None`: not a targeting of the bundle).
-    targeting: Option<usize>,
+    /// The rules (by index, in the bundle's order) of guidance that overrides this rule's
+    /// and decides the other way about what it is about, each with whether it covers all of
+    /// it (`true`: supersedes) or part (an exception). Only those that apply count.
+    beaten_by: Vec<(usize, bool)>,
 }
 
 /// A rule's session class: its own, narrowed by its service's session count.
@@ -226,19 +246,21 @@ fn class_of(r: &super::Rule, services: &HashMap<&str, Option<(u64, Option<u64>)>
 }
 
 /// An evaluator over one bundle, with its indexes built once.
+///
+/// The rules' conditions are compiled into one program whose values are computed once per
+/// offender: first every distinct test of an attribute (`leaves`, grouped by attribute), then
+/// every distinct compound condition (`nodes`, each after its parts). A part several rules
+/// share (`index_offence == sex or sexual_element`, an OGRS3 band) is computed once, and a
+/// rule's outcome is one value read.
 pub struct Evaluator<'b> {
     bundle: &'b Bundle,
-    /// `beats[a][b]`: targeting a overrides targeting b (transitively), by index.
-    beats: Vec<Vec<bool>>,
-    /// `overridden[b]`: some targeting overrides targeting b.
-    overridden: Vec<bool>,
     /// The slots in the order of their attributes' names.
     by_name: Vec<usize>,
     domains: BTreeMap<&'b str, &'b Domain>,
-    lineage: HashMap<&'b str, Vec<&'b str>>,
-    /// The attributes the rules and band sets read, by slot: each with its domain, if the
-    /// bundle declares it.
-    slots: Vec<(&'b str, Option<&'b Domain>)>,
+    slots: Vec<Slot<'b>>,
+    leaves: Vec<Leaf<'b>>,
+    nodes: Vec<Node>,
+    children: Vec<u32>,
     /// The rules, in the bundle's order.
     rules: Vec<Prepared<'b>>,
     /// Each band set's attribute slot.
@@ -248,48 +270,13 @@ pub struct Evaluator<'b> {
 impl<'b> Evaluator<'b> {
     pub fn new(bundle: &'b Bundle) -> Evaluator<'b> {
         let domains = bundle.attributes.attributes.iter().map(|a| (a.id.as_str(), &a.domain)).collect();
-        let within: HashMap<&str, &str> =
-            bundle.services.services.iter().filter_map(|s| Some((s.id.as_str(), s.within.as_deref()?))).collect();
-        let lineage = bundle
-            .services
-            .services
-            .iter()
-            .map(|s| {
-                let mut chain = vec![s.id.as_str()];
-                while let Some(p) = within.get(chain[chain.len() - 1]) {
-                    if chain.contains(p) || chain.len() > 64 {
-                        break;
-                    }
-                    chain.push(p);
-                }
-                (s.id.as_str(), chain)
-            })
-            .collect();
-        let direct: HashMap<&str, Vec<&str>> =
-            bundle.rules.targeting.iter().map(|t| (t.id.as_str(), t.overrides.iter().map(String::as_str).collect())).collect();
-        let mut wins = BTreeSet::new();
-        for (start, first) in &direct {
-            let mut stack: Vec<&str> = first.clone();
-            let mut seen = BTreeSet::new();
-            while let Some(n) = stack.pop() {
-                if seen.insert(n) {
-                    wins.insert((*start, n));
-                    stack.extend(direct.get(n).into_iter().flatten());
-                }
-            }
+        let mut program = Program::new(&domains);
+        for r in &bundle.rules.rules {
+            program.gather(&r.condition);
         }
-        let services: HashMap<&str, Option<(u64, Option<u64>)>> =
-            bundle.services.services.iter().map(|s| (s.id.as_str(), s.sessions)).collect();
-        let targeting_index: HashMap<&str, usize> = bundle.rules.targeting.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
-        let n = targeting_index.len();
-        let mut beats = vec![vec![false; n]; n];
-        for (a, b) in &wins {
-            if let (Some(&i), Some(&j)) = (targeting_index.get(a), targeting_index.get(b)) {
-                beats[i][j] = true;
-            }
-        }
-        let mut slots = Slots { domains: &domains, index: HashMap::new(), slots: Vec::new() };
-        let rules = bundle
+        let band_slots = bundle.bands.band_sets.iter().map(|set| program.slot(&set.attribute)).collect();
+        program.place();
+        let mut rules: Vec<Prepared> = bundle
             .rules
             .rules
             .iter()
@@ -297,19 +284,19 @@ impl<'b> Evaluator<'b> {
                 let mut needed = BTreeSet::new();
                 Self::attributes(&r.condition, &mut needed);
                 Prepared {
-                    condition: slots.compile(&r.condition),
-                    needs: needed.into_iter().map(|a| (a, slots.slot(a))).collect(),
-                    class: class_of(r, &services),
-                    targeting: targeting_index.get(r.targeting.as_str()).copied(),
+                    root: program.compile(&r.condition),
+                    needs: needed.into_iter().map(|a| (a, program.slot(a))).collect(),
+                    beaten_by: Vec::new(),
                 }
             })
             .collect();
-        let band_slots = bundle.bands.band_sets.iter().map(|set| slots.slot(&set.attribute)).collect();
-        let slots = slots.slots;
-        let overridden = (0..n).map(|b| beats.iter().any(|row| row[b])).collect();
+        for (j, winners) in beaten_by(bundle).into_iter().enumerate() {
+            rules[j].beaten_by = winners;
+        }
+        let Program { slots, leaves, nodes, children, .. } = program;
         let mut by_name: Vec<usize> = (0..slots.len()).collect();
-        by_name.sort_by_key(|&i| slots[i].0);
-        Evaluator { bundle, beats, overridden, by_name, domains, lineage, slots, rules, band_slots }
+        by_name.sort_by_key(|&i| slots[i].name);
+        Evaluator { bundle, by_name, domains, slots, leaves, nodes, children, rules, band_slots }
     }
 
     /// Reads `--set name=value` style input into a typed value.
@@ -484,34 +471,68 @@ impl<'b> Evaluator<'b> {
         }
     }
 
-    fn related(&self, a: &str, b: &str) -> bool {
-        let la = self.lineage.get(a).map(|v| v.as_slice()).unwrap_or(&[]);
-        let lb = self.lineage.get(b).map(|v| v.as_slice()).unwrap_or(&[]);
-        a == b || la.contains(&b) || lb.contains(&a)
-    }
-
-    /// The offender's value of each slot, looked up by name once.
-    fn slot_values<'o>(&self, o: &'o Offender) -> Vec<Slot<'o>> {
-        let mut out = vec![Slot { value: None, position: None }; self.slots.len()];
-        // The offender's attributes and the slots, both in name order, walked side by side:
-        // one comparison of names a step instead of a search from the top for each slot.
-        let mut given = o.iter().peekable();
-        for &slot in &self.by_name {
-            let (name, domain) = self.slots[slot];
-            while given.next_if(|(k, _)| k.as_str() < name).is_some() {}
-            let value = given.peek().filter(|(k, _)| k.as_str() == name).map(|(_, v)| *v);
-            let position = match (domain, value) {
-                (Some(Domain::Level { values } | Domain::Option { values }), Some(Value::Word(w))) => values.iter().position(|x| x == w),
+    /// Computes every value of the program for the offender (`values` starts all unknown)
+    /// and each slot's value (`given`).
+    fn run<'o>(&self, o: &'o Offender, values: &mut [u8], given: &mut [Option<&'o Value>]) {
+        // The offender's attributes and the slots, both in name order, walked side by side.
+        let mut rest = o.iter();
+        let mut next = rest.next();
+        for &s in &self.by_name {
+            let slot = &self.slots[s];
+            let value = loop {
+                match next {
+                    Some((k, v)) if k.as_str() == slot.name => {
+                        next = rest.next();
+                        break Some(v);
+                    }
+                    Some((k, _)) if k.as_str() < slot.name => next = rest.next(),
+                    _ => break None,
+                }
+            };
+            given[s] = value;
+            // Not given: its tests stay unknown.
+            let Some(v) = value else { continue };
+            let position = match (slot.domain, v) {
+                (Some(Domain::Level { values } | Domain::Option { values }), Value::Word(w)) => values.iter().position(|x| x == w),
                 _ => None,
             };
-            out[slot] = Slot { value, position };
+            for (out, leaf) in values[slot.leaves.clone()].iter_mut().zip(&self.leaves[slot.leaves.clone()]) {
+                *out = tri(leaf.holds(v, position));
+            }
         }
-        out
+        let base = self.leaves.len();
+        for (k, node) in self.nodes.iter().enumerate() {
+            let parts = |a: u32, b: u32| self.children[a as usize..b as usize].iter().map(|&c| values[c as usize]);
+            let value = match *node {
+                Node::All(a, b) => parts(a, b).fold(TRUE, u8::min),
+                Node::Any(a, b) => parts(a, b).fold(FALSE, u8::max),
+                Node::Not(c) => TRUE - values[c as usize],
+            };
+            values[base + k] = value;
+        }
     }
 
     /// The guidance for one offender.
     pub fn evaluate(&self, o: &Offender) -> Outcome<'b> {
-        let values = self.slot_values(o);
+        // Scratch space on the stack for a bundle of the usual size, on the heap beyond.
+        const VALUES: usize = 512;
+        const SLOTS: usize = 64;
+        let width = self.leaves.len() + self.nodes.len();
+        let (mut small_values, mut small_given) = ([UNKNOWN; VALUES], [None; SLOTS]);
+        let (mut large_values, mut large_given);
+        let values: &mut [u8] = if width <= VALUES {
+            &mut small_values[..width]
+        } else {
+            large_values = vec![UNKNOWN; width];
+            &mut large_values
+        };
+        let given: &mut [Option<&Value>] = if self.slots.len() <= SLOTS {
+            &mut small_given[..self.slots.len()]
+        } else {
+            large_given = vec![None; self.slots.len()];
+            &mut large_given
+        };
+        self.run(o, values, given);
         let bands = self
             .bundle
             .bands
@@ -519,7 +540,7 @@ impl<'b> Evaluator<'b> {
             .iter()
             .zip(&self.band_slots)
             .map(|(set, &slot)| {
-                let band = match values[slot].value {
+                let band = match given[slot] {
                     Some(Value::Number(n)) => set.bands.iter().find(|b| *n >= b.min && *n <= b.max),
                     _ => None,
                 };
@@ -531,13 +552,35 @@ impl<'b> Evaluator<'b> {
                 }
             })
             .collect();
-        let mut decisions = Vec::with_capacity(self.rules.len());
-        // The prepared rule of each decision.
-        let mut of: Vec<&Prepared> = Vec::with_capacity(self.rules.len());
-        let mut undetermined = Vec::new();
-        for (r, p) in self.bundle.rules.rules.iter().zip(&self.rules) {
-            match p.condition.holds(&values) {
-                Some(true) => {
+        let (mut applied, mut unknown) = (0, 0);
+        for p in &self.rules {
+            match values[p.root] {
+                TRUE => applied += 1,
+                UNKNOWN => unknown += 1,
+                _ => {}
+            }
+        }
+        let mut decisions = Vec::with_capacity(applied);
+        let mut undetermined = Vec::with_capacity(unknown);
+        let all = &self.bundle.rules.rules;
+        for (r, p) in all.iter().zip(&self.rules) {
+            match values[p.root] {
+                TRUE => {
+                    // Where guidance that wins decides the other way, the losing decision is
+                    // kept but marked, so a caseworker sees both and which prevails: superseded
+                    // when the winner covers all of it, an exception when it covers part.
+                    let mut superseded_by = None;
+                    let mut exceptions = Vec::new();
+                    for &(i, covers) in &p.beaten_by {
+                        if values[self.rules[i].root] != TRUE {
+                            continue;
+                        }
+                        if !covers {
+                            exceptions.push(all[i].id.as_str());
+                        } else if superseded_by.is_none() {
+                            superseded_by = Some(all[i].id.as_str());
+                        }
+                    }
                     decisions.push(Decision {
                         rule: &r.id,
                         targeting: &r.targeting,
@@ -548,103 +591,222 @@ impl<'b> Evaluator<'b> {
                         label: r.label,
                         reason: r.reason.as_ref(),
                         source: &r.source,
-                        superseded_by: None,
-                        exceptions: Vec::new(),
+                        superseded_by,
+                        exceptions,
                     });
-                    of.push(p);
                 }
-                Some(false) => {}
-                None => undetermined.push(Undetermined {
+                UNKNOWN => undetermined.push(Undetermined {
                     rule: &r.id,
                     verb: &r.verb,
                     label: r.label,
                     service: r.service.as_deref(),
-                    missing: p.needs.iter().filter(|(_, slot)| values[*slot].value.is_none()).map(|(a, _)| *a).collect(),
+                    missing: p.needs.iter().filter(|(_, slot)| given[*slot].is_none()).map(|(a, _)| *a).collect(),
                 }),
-            }
-        }
-        // Where guidance that wins decides the other way, the losing decision is kept but
-        // marked, so a caseworker sees both and which prevails: superseded when the winner
-        // covers all of it, an exception when it covers part.
-        let n = decisions.len();
-        let beats = |i: usize, j: usize| match (of[i].targeting, of[j].targeting) {
-            (Some(a), Some(b)) => self.beats[a][b],
-            _ => false,
-        };
-        for j in 0..n {
-            // Most guidance is overridden by none: then no decision can win over this one.
-            if !of[j].targeting.is_some_and(|b| self.overridden[b]) {
-                continue;
-            }
-            for i in 0..n {
-                // The override relation is the cheapest test and rules out most pairs.
-                if !beats(i, j) {
-                    continue;
-                }
-                let (a, b) = (&decisions[i], &decisions[j]);
-                if a.verb == b.verb || a.verb == "note" || b.verb == "note" {
-                    continue;
-                }
-                let (Some(sa), Some(sb)) = (a.service, b.service) else { continue };
-                let (ca, cb) = (of[i].class, of[j].class);
-                let overlap = ca.0.max(cb.0) <= ca.1.min(cb.1);
-                if !(self.related(sa, sb) && overlap) {
-                    continue;
-                }
-                let covers_service = sa == sb || self.lineage.get(sb).is_some_and(|l| l.contains(&sa));
-                let covers_sessions = ca.0 <= cb.0 && ca.1 >= cb.1;
-                let winner = a.rule;
-                if covers_service && covers_sessions {
-                    if decisions[j].superseded_by.is_none() {
-                        decisions[j].superseded_by = Some(winner);
-                    }
-                } else {
-                    decisions[j].exceptions.push(winner);
-                }
+                _ => {}
             }
         }
         Outcome { bands, decisions, undetermined }
     }
 }
 
-/// Gives each attribute a slot and compiles conditions over the slots.
-struct Slots<'b, 'd> {
-    domains: &'d BTreeMap<&'b str, &'b Domain>,
-    index: HashMap<&'b str, usize>,
-    slots: Vec<(&'b str, Option<&'b Domain>)>,
+/// For each rule, in the bundle's order, the rules that can supersede it or make an exception
+/// to it, with whether they cover all of it. Whether one rule wins over another depends only
+/// on the two rules (their guidance, verbs, services and session classes), never on the
+/// offender, so it is worked out once here; an offender only decides which rules apply.
+fn beaten_by(bundle: &Bundle) -> Vec<Vec<(usize, bool)>> {
+    let within: HashMap<&str, &str> = bundle.services.services.iter().filter_map(|s| Some((s.id.as_str(), s.within.as_deref()?))).collect();
+    let lineage: HashMap<&str, Vec<&str>> = bundle
+        .services
+        .services
+        .iter()
+        .map(|s| {
+            let mut chain = vec![s.id.as_str()];
+            while let Some(p) = within.get(chain[chain.len() - 1]) {
+                if chain.contains(p) || chain.len() > 64 {
+                    break;
+                }
+                chain.push(p);
+            }
+            (s.id.as_str(), chain)
+        })
+        .collect();
+    let related = |a: &str, b: &str| {
+        let la = lineage.get(a).map(|v| v.as_slice()).unwrap_or(&[]);
+        let lb = lineage.get(b).map(|v| v.as_slice()).unwrap_or(&[]);
+        a == b || la.contains(&b) || lb.contains(&a)
+    };
+    let direct: HashMap<&str, Vec<&str>> =
+        bundle.rules.targeting.iter().map(|t| (t.id.as_str(), t.overrides.iter().map(String::as_str).collect())).collect();
+    let mut wins = BTreeSet::new();
+    for (start, first) in &direct {
+        let mut stack: Vec<&str> = first.clone();
+        let mut seen = BTreeSet::new();
+        while let Some(n) = stack.pop() {
+            if seen.insert(n) {
+                wins.insert((*start, n));
+                stack.extend(direct.get(n).into_iter().flatten());
+            }
+        }
+    }
+    let services: HashMap<&str, Option<(u64, Option<u64>)>> =
+        bundle.services.services.iter().map(|s| (s.id.as_str(), s.sessions)).collect();
+    let targeting_index: HashMap<&str, usize> = bundle.rules.targeting.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
+    let n = targeting_index.len();
+    // `beats[a][b]`: targeting a overrides targeting b (transitively), by index.
+    let mut beats = vec![vec![false; n]; n];
+    for (a, b) in &wins {
+        if let (Some(&i), Some(&j)) = (targeting_index.get(a), targeting_index.get(b)) {
+            beats[i][j] = true;
+        }
+    }
+    let rules = &bundle.rules.rules;
+    let targeting: Vec<Option<usize>> = rules.iter().map(|r| targeting_index.get(r.targeting.as_str()).copied()).collect();
+    let class: Vec<(u64, u64)> = rules.iter().map(|r| class_of(r, &services)).collect();
+    let wins_over = |i: usize, j: usize| -> Option<bool> {
+        // The override relation is the cheapest test and rules out most pairs.
+        if !beats[targeting[i]?][targeting[j]?] {
+            return None;
+        }
+        let (a, b) = (&rules[i], &rules[j]);
+        if a.verb == b.verb || a.verb == "note" || b.verb == "note" {
+            return None;
+        }
+        let (sa, sb) = (a.service.as_deref()?, b.service.as_deref()?);
+        let (ca, cb) = (class[i], class[j]);
+        let overlap = ca.0.max(cb.0) <= ca.1.min(cb.1);
+        if !(related(sa, sb) && overlap) {
+            return None;
+        }
+        let covers_service = sa == sb || lineage.get(sb).is_some_and(|l| l.contains(&sa));
+        let covers_sessions = ca.0 <= cb.0 && ca.1 >= cb.1;
+        Some(covers_service && covers_sessions)
+    };
+    (0..rules.len())
+        .map(|j| {
+            // Most guidance is overridden by none: then no rule can win over this one.
+            if !targeting[j].is_some_and(|b| beats.iter().any(|row| row[b])) {
+                return Vec::new();
+            }
+            (0..rules.len()).filter_map(|i| Some((i, wins_over(i, j)?))).collect()
+        })
+        .collect()
 }
 
-impl<'b> Slots<'b, '_> {
+/// Builds the evaluator's program: gives each attribute a slot, collects the distinct tests
+/// of each (`gather`), lays them out by slot (`place`), then compiles each condition to the
+/// index of its value, sharing compound conditions met before (`compile`).
+struct Program<'b, 'd> {
+    domains: &'d BTreeMap<&'b str, &'b Domain>,
+    index: HashMap<&'b str, usize>,
+    slots: Vec<Slot<'b>>,
+    /// Each slot's distinct tests, until `place` lays them out in `leaves`.
+    tests: Vec<Vec<Leaf<'b>>>,
+    leaves: Vec<Leaf<'b>>,
+    nodes: Vec<Node>,
+    children: Vec<u32>,
+    /// Each compound condition's value index, by its kind and its parts' value indexes.
+    shared: HashMap<(u8, Vec<u32>), u32>,
+}
+
+impl<'b, 'd> Program<'b, 'd> {
+    fn new(domains: &'d BTreeMap<&'b str, &'b Domain>) -> Self {
+        Program {
+            domains,
+            index: HashMap::new(),
+            slots: Vec::new(),
+            tests: Vec::new(),
+            leaves: Vec::new(),
+            nodes: Vec::new(),
+            children: Vec::new(),
+            shared: HashMap::new(),
+        }
+    }
+
     fn slot(&mut self, name: &'b str) -> usize {
         if let Some(&i) = self.index.get(name) {
             return i;
         }
-        self.slots.push((name, self.domains.get(name).copied()));
+        self.slots.push(Slot { name, domain: self.domains.get(name).copied(), leaves: 0..0 });
+        self.tests.push(Vec::new());
         self.index.insert(name, self.slots.len() - 1);
         self.slots.len() - 1
     }
 
-    fn compile(&mut self, c: &'b Condition) -> Compiled<'b> {
+    /// Collects the tests of a condition, each once per slot.
+    fn gather(&mut self, c: &'b Condition) {
         match c {
-            Condition::All(cs) => Compiled::All(cs.iter().map(|c| self.compile(c)).collect()),
-            Condition::Any(cs) => Compiled::Any(cs.iter().map(|c| self.compile(c)).collect()),
-            Condition::Not(c) => Compiled::Not(Box::new(self.compile(c))),
+            Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| self.gather(c)),
+            Condition::Not(c) => self.gather(c),
+            _ => {
+                let (slot, leaf) = self.leaf(c);
+                if !self.tests[slot].contains(&leaf) {
+                    self.tests[slot].push(leaf);
+                }
+            }
+        }
+    }
+
+    /// Lays the tests out, slot after slot; compound conditions come after them all.
+    fn place(&mut self) {
+        for (slot, tests) in self.slots.iter_mut().zip(std::mem::take(&mut self.tests)) {
+            slot.leaves = self.leaves.len()..self.leaves.len() + tests.len();
+            self.leaves.extend(tests);
+        }
+    }
+
+    /// The index of the condition's value (after `gather` has seen it and `place` has run).
+    fn compile(&mut self, c: &'b Condition) -> usize {
+        let (kind, parts) = match c {
+            Condition::All(cs) => (0, cs.iter().map(|c| self.compile(c) as u32).collect()),
+            Condition::Any(cs) => (1, cs.iter().map(|c| self.compile(c) as u32).collect()),
+            Condition::Not(c) => (2, vec![self.compile(c) as u32]),
+            _ => {
+                let (slot, leaf) = self.leaf(c);
+                let range = self.slots[slot].leaves.clone();
+                let at = self.leaves[range.clone()].iter().position(|l| *l == leaf);
+                return range.start + at.expect("gather saw every test");
+            }
+        };
+        let next = (self.leaves.len() + self.nodes.len()) as u32;
+        let at = *self.shared.entry((kind, parts)).or_insert_with_key(|(kind, parts)| {
+            let (a, b) = (self.children.len() as u32, (self.children.len() + parts.len()) as u32);
+            self.children.extend(parts);
+            self.nodes.push(match kind {
+                0 => Node::All(a, b),
+                1 => Node::Any(a, b),
+                _ => Node::Not(parts[0]),
+            });
+            next
+        });
+        at as usize
+    }
+
+    /// A comparison's slot and test.
+    fn leaf(&mut self, c: &'b Condition) -> (usize, Leaf<'b>) {
+        match c {
             Condition::Compare { attribute, op, value } => {
                 let slot = self.slot(attribute);
-                match (self.slots[slot].1, value) {
-                    (None, _) => Compiled::Undeclared,
-                    (Some(Domain::Number { .. }), Value::Number(v)) => Compiled::Number { slot, op: *op, value: *v },
-                    (Some(Domain::Level { values }), Value::Word(w)) => {
-                        Compiled::Level { slot, op: *op, position: values.iter().position(|x| x == w) }
-                    }
-                    _ => Compiled::Same { slot, op: *op, value },
-                }
+                let op = *op;
+                let leaf = match (self.slots[slot].domain, value) {
+                    (None, _) => Leaf::Undeclared,
+                    (Some(Domain::Number { .. }), Value::Number(v)) => Leaf::Number { op, value: *v },
+                    (Some(Domain::Level { values }), Value::Word(w)) => Leaf::Level { op, position: values.iter().position(|x| x == w) },
+                    // An option's value is equal to the word exactly when its position is the
+                    // word's (the first, as the offender's is found); a word outside the
+                    // domain is compared as a word.
+                    (Some(Domain::Option { values }), Value::Word(w)) => match values.iter().position(|x| x == w) {
+                        Some(position) => Leaf::Position { op, position },
+                        None => Leaf::Same { op, value },
+                    },
+                    _ => Leaf::Same { op, value },
+                };
+                (slot, leaf)
             }
             Condition::OneOf { attribute, values } => {
                 let slot = self.slot(attribute);
                 // Positions when every value is one of the domain's (the checker sees to that);
                 // a value outside it, in a bundle written by hand, is compared as a word.
-                let positions = match self.slots[slot].1 {
+                let positions = match self.slots[slot].domain {
                     Some(Domain::Level { values: domain } | Domain::Option { values: domain }) if domain.len() <= 128 => values
                         .iter()
                         .map(|v| match v {
@@ -654,69 +816,46 @@ impl<'b> Slots<'b, '_> {
                         .try_fold(0u128, |acc, bit| Some(acc | bit?)),
                     _ => None,
                 };
-                match positions {
-                    Some(positions) => Compiled::OneOfPositions { slot, positions },
-                    None => Compiled::OneOf { slot, values },
-                }
+                let leaf = match positions {
+                    Some(positions) => Leaf::OneOfPositions { positions },
+                    None => Leaf::OneOf { values },
+                };
+                (slot, leaf)
             }
-            Condition::Between { attribute, min, max } => Compiled::Between { slot: self.slot(attribute), min: *min, max: *max },
-            Condition::Is { attribute } => Compiled::Is { slot: self.slot(attribute) },
+            Condition::Between { attribute, min, max } => (self.slot(attribute), Leaf::Between { min: *min, max: *max }),
+            Condition::Is { attribute } => (self.slot(attribute), Leaf::Is),
+            Condition::All(_) | Condition::Any(_) | Condition::Not(_) => unreachable!("a compound condition is not a test"),
         }
     }
 }
 
-impl Compiled<'_> {
-    /// What [`Evaluator::holds`] says of the condition this was compiled from.
-    fn holds(&self, values: &[Slot]) -> Option<bool> {
+impl Leaf<'_> {
+    /// What [`Evaluator::holds`] says of the comparison this was made from, for an attribute
+    /// given `v` (`position`: its position in a level or option domain, for a word).
+    fn holds(&self, v: &Value, position: Option<usize>) -> Option<bool> {
         use std::cmp::Ordering;
         // A value of another type than the comparison's is never equal to it.
-        let other = |op: Op, v: &Value, value: &Value| Some(op.holds(if v == value { Ordering::Equal } else { Ordering::Less }));
+        let equal = |same: bool| if same { Ordering::Equal } else { Ordering::Less };
         match self {
-            Compiled::All(cs) => {
-                let mut unknown = false;
-                for c in cs {
-                    match c.holds(values) {
-                        Some(false) => return Some(false),
-                        None => unknown = true,
-                        Some(true) => {}
-                    }
-                }
-                (!unknown).then_some(true)
-            }
-            Compiled::Any(cs) => {
-                let mut unknown = false;
-                for c in cs {
-                    match c.holds(values) {
-                        Some(true) => return Some(true),
-                        None => unknown = true,
-                        Some(false) => {}
-                    }
-                }
-                (!unknown).then_some(false)
-            }
-            Compiled::Not(c) => c.holds(values).map(|b| !b),
-            Compiled::Number { slot, op, value } => match values[*slot].value? {
+            Leaf::Number { op, value } => match v {
                 Value::Number(a) => Some(op.holds(a.cmp(value))),
                 _ => Some(op.holds(Ordering::Less)),
             },
-            Compiled::Level { slot, op, position } => match values[*slot].value? {
-                Value::Word(_) => Some(op.holds(values[*slot].position?.cmp(&(*position)?))),
+            Leaf::Level { op, position: p } => match v {
+                Value::Word(_) => Some(op.holds(position?.cmp(&(*p)?))),
                 _ => Some(op.holds(Ordering::Less)),
             },
-            Compiled::Same { slot, op, value } => other(*op, values[*slot].value?, value),
-            Compiled::Undeclared => None,
-            Compiled::OneOfPositions { slot, positions } => {
-                let s = values[*slot];
-                s.value?;
-                // A word outside the domain, or a value of another type, is none of them.
-                Some(s.position.is_some_and(|i| positions & (1u128 << i) != 0))
-            }
-            Compiled::OneOf { slot, values: vs } => Some(vs.contains(values[*slot].value?)),
-            Compiled::Between { slot, min, max } => match values[*slot].value? {
+            Leaf::Position { op, position: p } => Some(op.holds(equal(position == Some(*p)))),
+            Leaf::Same { op, value } => Some(op.holds(equal(v == *value))),
+            Leaf::Undeclared => None,
+            // A word outside the domain, or a value of another type, is none of them.
+            Leaf::OneOfPositions { positions } => Some(position.is_some_and(|i| positions & (1u128 << i) != 0)),
+            Leaf::OneOf { values } => Some(values.contains(v)),
+            Leaf::Between { min, max } => match v {
                 Value::Number(n) => Some(n >= min && n <= max),
                 _ => Some(false),
             },
-            Compiled::Is { slot } => Some(matches!(values[*slot].value?, Value::Bool(true))),
+            Leaf::Is => Some(matches!(v, Value::Bool(true))),
         }
     }
 }
