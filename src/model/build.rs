@@ -13,8 +13,8 @@ use crate::diagnostics::{registry, Diagnostic, Label};
 use crate::resolve::{Kind, Symbols};
 use crate::source::{Project, Span};
 use crate::syntax::ast::{Body, TargetKind};
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 /// Why the model could not be built from a project `check` found no errors in. Each is a
 /// guard against a gap in the checks: the model never fills in what it could not read.
@@ -66,26 +66,48 @@ impl ModelError {
 /// move into the model rather than being copied.
 pub fn build(project: &Project, symbols: &Symbols, facts: Facts) -> Result<Policy, ModelError> {
     let Facts { prose, welsh, rules, targets } = facts;
-    let b = Builder { project, symbols, prose: RefCell::new(prose), welsh, rules, targets, gaps: RefCell::new(Vec::new()) };
+    let b = Builder { project, symbols, prose: Mutex::new(prose), welsh, rules, targets, gaps: Mutex::new(Vec::new()) };
+    // The kinds are built independently, in two halves on the two threads rayon offers (the
+    // model is a serial step between the parallel checks and the output otherwise). Each
+    // list is in source order whichever thread built it.
+    let document = b.document()?;
+    let ((sections, intentions, themes, partners, headings, requirements, services), rest) = rayon::join(
+        || (b.sections(), b.intentions(), b.named(Kind::Theme), b.partners(), b.named(Kind::Heading), b.requirements(), b.services()),
+        || {
+            (
+                b.attributes(),
+                b.bands(),
+                b.targeting(),
+                b.rules(),
+                b.establishments(),
+                b.previous_intentions(),
+                b.named(Kind::Characteristic),
+                rules::domains(symbols),
+            )
+        },
+    );
+    let (attributes, bands, targeting, rules, establishments, previous_intentions, characteristics, domains) = rest;
     let policy = Policy {
-        document: b.document()?,
-        sections: b.sections(),
-        intentions: b.intentions(),
-        themes: b.named(Kind::Theme),
-        partners: b.partners(),
-        headings: b.named(Kind::Heading),
-        requirements: b.requirements(),
-        services: b.services(),
-        attributes: b.attributes(),
-        bands: b.bands(),
-        targeting: b.targeting(),
-        rules: b.rules()?,
-        establishments: b.establishments(),
-        previous_intentions: b.previous_intentions(),
-        characteristics: b.named(Kind::Characteristic),
-        domains: rules::domains(symbols),
+        document,
+        sections,
+        intentions,
+        themes,
+        partners,
+        headings,
+        requirements,
+        services,
+        attributes,
+        bands,
+        targeting,
+        rules: rules?,
+        establishments,
+        previous_intentions,
+        characteristics,
+        domains,
     };
-    let gaps = b.gaps.into_inner();
+    let mut gaps = b.gaps.into_inner().unwrap_or_else(|e| e.into_inner());
+    // In source order, however the two halves interleaved.
+    gaps.sort_by_key(|(what, at)| (at.file, at.start, at.end, what.clone()));
     if gaps.is_empty() {
         Ok(policy)
     } else {
@@ -97,13 +119,13 @@ struct Builder<'p, 'a> {
     project: &'p Project,
     symbols: &'p Symbols<'a>,
     /// The checks' prose trees; each is taken out as its text is placed in the model.
-    prose: RefCell<crate::check::markup::ProseTexts>,
+    prose: Mutex<crate::check::markup::ProseTexts>,
     welsh: crate::check::WelshStates,
     rules: rules::RuleFacts<'a>,
     targets: BTreeMap<String, targets::Targets>,
     /// What the checks did not hand over; reported, never filled in (the value put in its
     /// place is never published, because the build then fails).
-    gaps: RefCell<Vec<(String, Span)>>,
+    gaps: Mutex<Vec<(String, Span)>>,
 }
 
 fn interval((lo, hi): (i64, i64)) -> (i64, Option<i64>) {
@@ -127,7 +149,7 @@ fn name_of<T: Copy + PartialEq>(table: &[(&str, T)], v: T) -> String {
 
 impl<'p, 'a> Builder<'p, 'a> {
     fn gap(&self, what: &str, at: Span) {
-        self.gaps.borrow_mut().push((what.to_string(), at));
+        self.gaps.lock().unwrap_or_else(|e| e.into_inner()).push((what.to_string(), at));
     }
 
     fn source(&self, span: Span) -> Source {
@@ -157,7 +179,8 @@ impl<'p, 'a> Builder<'p, 'a> {
     /// A prose text's trees, as the checks read them (`check::markup`).
     fn prose(&self, t: &ast::Text) -> BiProse {
         let tree = |lt: &ast::LangText| {
-            self.prose.borrow_mut().take(lt).unwrap_or_else(|| {
+            let taken = self.prose.lock().unwrap_or_else(|e| e.into_inner()).take(lt);
+            taken.unwrap_or_else(|| {
                 self.gap("the markup of this text", lt.span);
                 Prose::default()
             })

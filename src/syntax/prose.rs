@@ -486,6 +486,23 @@ mod tests {
         assert!(matches!(&p.blocks[..], [Block::Paragraph { .. }]));
     }
 
+    #[test]
+    fn a_last_line_of_spaces_is_not_a_paragraph() {
+        // Trailing spaces after the last block, or a text of spaces alone, publish nothing
+        // (they read as a paragraph of spaces: an empty-looking `<p>` in the documents).
+        let para = |t: &str| Block::Paragraph { content: vec![Inline::Text { text: t.into() }] };
+        for text in ["a\n  ", "a\n\n  ", "a\n\t", "a\n \n  "] {
+            assert_eq!(read_markup(text).prose.blocks, vec![para("a")], "{text:?}");
+        }
+        for text in ["  ", "\t", " \n  ", ""] {
+            assert_eq!(read_markup(text).prose.blocks, vec![], "{text:?}");
+            assert!(read_markup(text).errors.is_empty(), "{text:?}");
+        }
+        // Spaces before a block are still part of it.
+        assert_eq!(read_markup("  a").prose.blocks, vec![para("  a")]);
+        assert_eq!(read_markup("- a\n  ").prose.blocks.len(), 1);
+    }
+
     /// The fast path's answer, or `None` where it leaves the text to the grammar.
     fn fast(text: &str) -> Option<Reading> {
         plain_paragraphs(text).map(|_| read(text))
