@@ -271,29 +271,25 @@ impl<'b> Evaluator<'b> {
     pub fn new(bundle: &'b Bundle) -> Evaluator<'b> {
         let domains = bundle.attributes.attributes.iter().map(|a| (a.id.as_str(), &a.domain)).collect();
         let mut program = Program::new(&domains);
-        for r in &bundle.rules.rules {
-            program.gather(&r.condition);
-        }
+        let roots = bundle.rules.rules.iter().map(|r| program.compile(&r.condition)).collect();
         let band_slots = bundle.bands.band_sets.iter().map(|set| program.slot(&set.attribute)).collect();
-        program.place();
-        let mut rules: Vec<Prepared> = bundle
+        let needs: Vec<Vec<(&str, usize)>> = bundle
             .rules
             .rules
             .iter()
             .map(|r| {
                 let mut needed = BTreeSet::new();
                 Self::attributes(&r.condition, &mut needed);
-                Prepared {
-                    root: program.compile(&r.condition),
-                    needs: needed.into_iter().map(|a| (a, program.slot(a))).collect(),
-                    beaten_by: Vec::new(),
-                }
+                needed.into_iter().map(|a| (a, program.slot(a))).collect()
             })
             .collect();
-        for (j, winners) in beaten_by(bundle).into_iter().enumerate() {
-            rules[j].beaten_by = winners;
-        }
-        let Program { slots, leaves, nodes, children, .. } = program;
+        let Laid { slots, leaves, nodes, children, roots } = program.finish(roots);
+        let rules = needs
+            .into_iter()
+            .zip(beaten_by(bundle))
+            .zip(roots)
+            .map(|((needs, beaten_by), root)| Prepared { root, needs, beaten_by })
+            .collect();
         let mut by_name: Vec<usize> = (0..slots.len()).collect();
         by_name.sort_by_key(|&i| slots[i].name);
         Evaluator { bundle, by_name, domains, slots, leaves, nodes, children, rules, band_slots }
@@ -692,20 +688,35 @@ fn beaten_by(bundle: &Bundle) -> Vec<Vec<(usize, bool)>> {
         .collect()
 }
 
-/// Builds the evaluator's program: gives each attribute a slot, collects the distinct tests
-/// of each (`gather`), lays them out by slot (`place`), then compiles each condition to the
-/// index of its value, sharing compound conditions met before (`compile`).
+/// Builds the evaluator's program: gives each attribute a slot and compiles each condition to
+/// the index of its value, each distinct test and compound condition once (`compile`); then
+/// lays the tests out slot after slot, with the compound conditions after them (`finish`).
 struct Program<'b, 'd> {
     domains: &'d BTreeMap<&'b str, &'b Domain>,
     index: HashMap<&'b str, usize>,
     slots: Vec<Slot<'b>>,
-    /// Each slot's distinct tests, until `place` lays them out in `leaves`.
-    tests: Vec<Vec<Leaf<'b>>>,
+    /// The distinct tests in the order met, each with its slot; until `finish`, a test's
+    /// index here stands for its value.
+    tests: Vec<(usize, Leaf<'b>)>,
+    /// Each slot's tests, by index in `tests`.
+    by_slot: Vec<Vec<u32>>,
+    nodes: Vec<Node>,
+    children: Vec<u32>,
+    /// Each compound condition's index, by its kind and its parts' indexes.
+    shared: HashMap<(u8, Vec<u32>), u32>,
+}
+
+/// Until `finish`, a compound condition's index is its place in `nodes` with this bit set.
+const COMPOUND: u32 = 1 << 31;
+
+/// The program, laid out for `Evaluator::run`.
+struct Laid<'b> {
+    slots: Vec<Slot<'b>>,
     leaves: Vec<Leaf<'b>>,
     nodes: Vec<Node>,
     children: Vec<u32>,
-    /// Each compound condition's value index, by its kind and its parts' value indexes.
-    shared: HashMap<(u8, Vec<u32>), u32>,
+    /// Each rule's condition's value index.
+    roots: Vec<usize>,
 }
 
 impl<'b, 'd> Program<'b, 'd> {
@@ -715,7 +726,7 @@ impl<'b, 'd> Program<'b, 'd> {
             index: HashMap::new(),
             slots: Vec::new(),
             tests: Vec::new(),
-            leaves: Vec::new(),
+            by_slot: Vec::new(),
             nodes: Vec::new(),
             children: Vec::new(),
             shared: HashMap::new(),
@@ -727,48 +738,41 @@ impl<'b, 'd> Program<'b, 'd> {
             return i;
         }
         self.slots.push(Slot { name, domain: self.domains.get(name).copied(), leaves: 0..0 });
-        self.tests.push(Vec::new());
+        self.by_slot.push(Vec::new());
         self.index.insert(name, self.slots.len() - 1);
         self.slots.len() - 1
     }
 
-    /// Collects the tests of a condition, each once per slot.
-    fn gather(&mut self, c: &'b Condition) {
-        match c {
-            Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| self.gather(c)),
-            Condition::Not(c) => self.gather(c),
-            _ => {
-                let (slot, leaf) = self.leaf(c);
-                if !self.tests[slot].contains(&leaf) {
-                    self.tests[slot].push(leaf);
-                }
-            }
+    /// The index of a test of a slot, the same for the same test.
+    fn test(&mut self, slot: usize, leaf: Leaf<'b>) -> u32 {
+        if let Some(&i) = self.by_slot[slot].iter().find(|&&i| self.tests[i as usize].1 == leaf) {
+            return i;
         }
+        self.tests.push((slot, leaf));
+        let i = (self.tests.len() - 1) as u32;
+        self.by_slot[slot].push(i);
+        i
     }
 
-    /// Lays the tests out, slot after slot; compound conditions come after them all.
-    fn place(&mut self) {
-        for (slot, tests) in self.slots.iter_mut().zip(std::mem::take(&mut self.tests)) {
-            slot.leaves = self.leaves.len()..self.leaves.len() + tests.len();
-            self.leaves.extend(tests);
-        }
-    }
-
-    /// The index of the condition's value (after `gather` has seen it and `place` has run).
-    fn compile(&mut self, c: &'b Condition) -> usize {
+    /// The index of the condition's value (until `finish`).
+    fn compile(&mut self, c: &'b Condition) -> u32 {
         let (kind, parts) = match c {
-            Condition::All(cs) => (0, cs.iter().map(|c| self.compile(c) as u32).collect()),
-            Condition::Any(cs) => (1, cs.iter().map(|c| self.compile(c) as u32).collect()),
-            Condition::Not(c) => (2, vec![self.compile(c) as u32]),
-            _ => {
-                let (slot, leaf) = self.leaf(c);
-                let range = self.slots[slot].leaves.clone();
-                let at = self.leaves[range.clone()].iter().position(|l| *l == leaf);
-                return range.start + at.expect("gather saw every test");
+            Condition::All(cs) => (0, cs.iter().map(|c| self.compile(c)).collect()),
+            Condition::Any(cs) => (1, cs.iter().map(|c| self.compile(c)).collect()),
+            Condition::Not(c) => (2, vec![self.compile(c)]),
+            Condition::Compare { attribute, op, value } => return self.compare(attribute, *op, value),
+            Condition::OneOf { attribute, values } => return self.one_of(attribute, values),
+            Condition::Between { attribute, min, max } => {
+                let slot = self.slot(attribute);
+                return self.test(slot, Leaf::Between { min: *min, max: *max });
+            }
+            Condition::Is { attribute } => {
+                let slot = self.slot(attribute);
+                return self.test(slot, Leaf::Is);
             }
         };
-        let next = (self.leaves.len() + self.nodes.len()) as u32;
-        let at = *self.shared.entry((kind, parts)).or_insert_with_key(|(kind, parts)| {
+        let next = COMPOUND | self.nodes.len() as u32;
+        *self.shared.entry((kind, parts)).or_insert_with_key(|(kind, parts)| {
             let (a, b) = (self.children.len() as u32, (self.children.len() + parts.len()) as u32);
             self.children.extend(parts);
             self.nodes.push(match kind {
@@ -777,55 +781,73 @@ impl<'b, 'd> Program<'b, 'd> {
                 _ => Node::Not(parts[0]),
             });
             next
-        });
-        at as usize
+        })
     }
 
-    /// A comparison's slot and test.
-    fn leaf(&mut self, c: &'b Condition) -> (usize, Leaf<'b>) {
-        match c {
-            Condition::Compare { attribute, op, value } => {
-                let slot = self.slot(attribute);
-                let op = *op;
-                let leaf = match (self.slots[slot].domain, value) {
-                    (None, _) => Leaf::Undeclared,
-                    (Some(Domain::Number { .. }), Value::Number(v)) => Leaf::Number { op, value: *v },
-                    (Some(Domain::Level { values }), Value::Word(w)) => Leaf::Level { op, position: values.iter().position(|x| x == w) },
-                    // An option's value is equal to the word exactly when its position is the
-                    // word's (the first, as the offender's is found); a word outside the
-                    // domain is compared as a word.
-                    (Some(Domain::Option { values }), Value::Word(w)) => match values.iter().position(|x| x == w) {
-                        Some(position) => Leaf::Position { op, position },
-                        None => Leaf::Same { op, value },
-                    },
-                    _ => Leaf::Same { op, value },
-                };
-                (slot, leaf)
-            }
-            Condition::OneOf { attribute, values } => {
-                let slot = self.slot(attribute);
-                // Positions when every value is one of the domain's (the checker sees to that);
-                // a value outside it, in a bundle written by hand, is compared as a word.
-                let positions = match self.slots[slot].domain {
-                    Some(Domain::Level { values: domain } | Domain::Option { values: domain }) if domain.len() <= 128 => values
-                        .iter()
-                        .map(|v| match v {
-                            Value::Word(w) => domain.iter().position(|x| x == w).map(|i| 1u128 << i),
-                            _ => None,
-                        })
-                        .try_fold(0u128, |acc, bit| Some(acc | bit?)),
+    fn compare(&mut self, attribute: &'b str, op: Op, value: &'b Value) -> u32 {
+        let slot = self.slot(attribute);
+        let leaf = match (self.slots[slot].domain, value) {
+            (None, _) => Leaf::Undeclared,
+            (Some(Domain::Number { .. }), Value::Number(v)) => Leaf::Number { op, value: *v },
+            (Some(Domain::Level { values }), Value::Word(w)) => Leaf::Level { op, position: values.iter().position(|x| x == w) },
+            // An option's value is equal to the word exactly when its position is the word's
+            // (the first, as the offender's is found); a word outside the domain is compared
+            // as a word.
+            (Some(Domain::Option { values }), Value::Word(w)) => match values.iter().position(|x| x == w) {
+                Some(position) => Leaf::Position { op, position },
+                None => Leaf::Same { op, value },
+            },
+            _ => Leaf::Same { op, value },
+        };
+        self.test(slot, leaf)
+    }
+
+    fn one_of(&mut self, attribute: &'b str, values: &'b [Value]) -> u32 {
+        let slot = self.slot(attribute);
+        // Positions when every value is one of the domain's (the checker sees to that); a
+        // value outside it, in a bundle written by hand, is compared as a word.
+        let positions = match self.slots[slot].domain {
+            Some(Domain::Level { values: domain } | Domain::Option { values: domain }) if domain.len() <= 128 => values
+                .iter()
+                .map(|v| match v {
+                    Value::Word(w) => domain.iter().position(|x| x == w).map(|i| 1u128 << i),
                     _ => None,
-                };
-                let leaf = match positions {
-                    Some(positions) => Leaf::OneOfPositions { positions },
-                    None => Leaf::OneOf { values },
-                };
-                (slot, leaf)
+                })
+                .try_fold(0u128, |acc, bit| Some(acc | bit?)),
+            _ => None,
+        };
+        let leaf = match positions {
+            Some(positions) => Leaf::OneOfPositions { positions },
+            None => Leaf::OneOf { values },
+        };
+        self.test(slot, leaf)
+    }
+
+    /// Lays the tests out slot after slot, the compound conditions after them, and gives
+    /// every index (parts and `roots`) its final place.
+    fn finish(self, roots: Vec<u32>) -> Laid<'b> {
+        let Program { mut slots, tests, by_slot, mut nodes, mut children, .. } = self;
+        let mut place = vec![0u32; tests.len()];
+        let mut order = Vec::with_capacity(tests.len());
+        for (slot, ids) in slots.iter_mut().zip(&by_slot) {
+            slot.leaves = order.len()..order.len() + ids.len();
+            for &i in ids {
+                place[i as usize] = order.len() as u32;
+                order.push(i);
             }
-            Condition::Between { attribute, min, max } => (self.slot(attribute), Leaf::Between { min: *min, max: *max }),
-            Condition::Is { attribute } => (self.slot(attribute), Leaf::Is),
-            Condition::All(_) | Condition::Any(_) | Condition::Not(_) => unreachable!("a compound condition is not a test"),
         }
+        let count = tests.len() as u32;
+        let at = |i: u32| if i & COMPOUND != 0 { count + (i & !COMPOUND) } else { place[i as usize] };
+        let mut tests: Vec<Option<Leaf>> = tests.into_iter().map(|(_, leaf)| Some(leaf)).collect();
+        let leaves = order.iter().filter_map(|&i| tests[i as usize].take()).collect();
+        children.iter_mut().for_each(|c| *c = at(*c));
+        for node in &mut nodes {
+            if let Node::Not(c) = node {
+                *c = at(*c);
+            }
+        }
+        let roots = roots.into_iter().map(|r| at(r) as usize).collect();
+        Laid { slots, leaves, nodes, children, roots }
     }
 }
 
