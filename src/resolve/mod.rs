@@ -9,7 +9,7 @@ use crate::diagnostics::{registry as codes, suggest, Diagnostic, Label, Report};
 use crate::source::Span;
 use crate::syntax::ast::*;
 use crate::syntax::ParsedFile;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
@@ -532,7 +532,9 @@ fn parents(d: &Declaration) -> Vec<&Ident> {
 fn check_cycles(symbols: &Symbols, errors: &mut Vec<ResolveError>) {
     // Iterative depth-first search with three colours; each circle is reported once, at the
     // declaration of its smallest id, so the report does not depend on where the walk began.
-    let mut state: BTreeMap<&str, u8> = BTreeMap::new();
+    // Looked up once or twice per declaration: a hash map (a tree of 36,000 ids was a tenth
+    // of `resolve` on a large project). Only looked up, never iterated, so its order is moot.
+    let mut state: HashMap<&str, u8> = HashMap::with_capacity(symbols.order.len());
     let mut reported: HashSet<Vec<String>> = HashSet::new();
     for start in &symbols.order {
         if state.contains_key(start.id.name.as_str()) {
