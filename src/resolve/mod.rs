@@ -283,7 +283,10 @@ impl Report for ResolveError {
 
 /// Builds the symbol table and checks every reference.
 pub fn resolve<'a>(files: &'a [ParsedFile]) -> (Symbols<'a>, Vec<ResolveError>) {
-    let mut symbols = Symbols::default();
+    // Sized once: a large project has tens of thousands of declarations, and growing the
+    // table rehashes every id read so far.
+    let count = files.iter().map(|f| f.ast.declarations.len()).sum();
+    let mut symbols = Symbols { by_id: HashMap::with_capacity(count), order: Vec::with_capacity(count), broken: HashSet::new() };
     let mut errors = Vec::new();
     for f in files {
         for b in &f.broken {
@@ -518,14 +521,14 @@ fn check_section_depth(symbols: &Symbols, errors: &mut Vec<ResolveError>) {
 }
 
 /// The parent links that must not form circles.
-fn parents(d: &Declaration) -> Vec<&Ident> {
+fn parents(d: &Declaration) -> &[Ident] {
     match &d.body {
-        Body::Section(s) => s.under.iter().collect(),
-        Body::Intention(i) => i.under.iter().collect(),
-        Body::Service(s) => s.within.iter().collect(),
-        Body::Requirement(r) => r.part_of.iter().collect(),
-        Body::Targeting(t) => t.overrides.iter().collect(),
-        _ => Vec::new(),
+        Body::Section(s) => s.under.as_slice(),
+        Body::Intention(i) => i.under.as_slice(),
+        Body::Service(s) => s.within.as_slice(),
+        Body::Requirement(r) => r.part_of.as_slice(),
+        Body::Targeting(t) => &t.overrides,
+        _ => &[],
     }
 }
 
