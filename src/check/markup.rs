@@ -45,7 +45,8 @@ fn prose_texts<'a>(symbols: &Symbols<'a>, only: &dyn Fn(&Declaration) -> bool) -
 pub fn check(symbols: &Symbols, only: &(dyn Fn(&Declaration) -> bool + Sync), errors: &mut Vec<CheckError>) -> ProseTexts {
     use rayon::prelude::*;
     let read: Vec<(Span, Prose, Vec<CheckError>)> = prose_texts(symbols, only).into_par_iter().map(|lt| read_text(symbols, lt)).collect();
-    let mut texts = ProseTexts::default();
+    // Sized once: growing the table would move every tree read so far, more than once.
+    let mut texts = ProseTexts { by_span: HashMap::with_capacity(read.len()) };
     for (span, prose, found) in read {
         errors.extend(found);
         texts.by_span.insert(span, prose);
