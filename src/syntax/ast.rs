@@ -43,13 +43,19 @@ pub struct LangText {
     /// The language tag with its stamp (`cy@5d1c0a9e`); empty for a plain string.
     pub tag: Span,
     /// For each line of `value`: its offset in `value` and the offset in the file where it
-    /// starts, so a mistake found in the text can be pointed at in the file.
+    /// starts, so a mistake found in the text can be pointed at in the file. Empty for a
+    /// `"…"` text whose value is its content as written (no escape): it maps one to one from
+    /// just after the opening quote. (Most texts are such, and a vector each was a hundred
+    /// thousand allocations on a large project.)
     pub line_map: Vec<(usize, usize)>,
 }
 
 impl LangText {
     /// The file position of an offset in `value`.
     pub fn source_offset(&self, offset: usize) -> usize {
+        if self.line_map.is_empty() {
+            return self.span.start + 1 + offset;
+        }
         let i = match self.line_map.binary_search_by_key(&offset, |(v, _)| *v) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),

@@ -417,12 +417,16 @@ fn string(cx: &mut Cx, p: P) -> Option<LangText> {
             });
         }
         text::dedent(&raw[3..raw.len() - 3], span.start + 3)
+    } else if !raw.contains('\\') {
+        // The value is the content as written: mapped one to one, an empty map (see
+        // `LangText::line_map`).
+        (raw[1..raw.len() - 1].to_string(), Vec::new())
     } else {
         match text::unescape(&raw[1..raw.len() - 1], span.start + 1) {
             Ok(v) => v,
             Err((at, c)) => {
                 cx.errors.push(SyntaxError::BadEscape { at: Span::new(cx.file, at, at + 1 + c.len_utf8()), found: c });
-                (raw[1..raw.len() - 1].to_string(), vec![(0, span.start + 1)])
+                (raw[1..raw.len() - 1].to_string(), Vec::new())
             }
         }
     };
