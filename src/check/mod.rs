@@ -545,14 +545,13 @@ pub fn check_all<'a>(project: &Project, symbols: &Symbols<'a>) -> Checked<'a> {
             let mut errors = Vec::new();
             // The termbase's automata are built while the markup is read: on a small project
             // building them is much of the Welsh checks' time.
-            let (prose, termbase) = rayon::join(
+            let ((prose, markup_errors), termbase) = rayon::join(
                 || {
                     let mut errors = Vec::new();
                     (markup::check(symbols, &|_| true, &mut errors), errors)
                 },
                 || termbase::Termbase::new(symbols),
             );
-            let (prose, markup_errors) = prose;
             errors.extend(markup_errors);
             let welsh = welsh::check(symbols, &termbase, &|_| true, &mut errors);
             (errors, prose, welsh)

@@ -143,7 +143,7 @@ fn fold_lower(s: &str) -> String {
 /// after the search itself. (The proptests below compare it with the library's
 /// `split_whitespace` and `to_lowercase`.)
 fn fold_with(s: &str, lower: bool) -> String {
-    let is_plain = |b: u8| b.is_ascii() && !matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    let is_plain = |b: u8| b.is_ascii() && !b.is_ascii_whitespace() && b != 0x0B;
     let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     let mut space = false;
@@ -155,23 +155,15 @@ fn fold_with(s: &str, lower: bool) -> String {
         }
         let c = if i > start {
             None
-        } else if bytes[i].is_ascii() {
-            // ASCII white space.
-            i += 1;
-            space = !out.is_empty();
-            continue;
         } else {
-            match s[i..].chars().next() {
-                Some(c) => {
-                    i += c.len_utf8();
-                    if c.is_whitespace() {
-                        space = !out.is_empty();
-                        continue;
-                    }
-                    Some(c)
-                }
-                None => break,
+            // One character that is not plain ASCII: white space, or one to decode.
+            let Some(c) = s[i..].chars().next() else { break };
+            i += c.len_utf8();
+            if c.is_whitespace() {
+                space = !out.is_empty();
+                continue;
             }
+            Some(c)
         };
         if space {
             out.push(' ');
@@ -262,7 +254,7 @@ impl Termbase {
             })
             .collect();
         let (terms, group) = grouped(terms);
-        let regroup = |p: Patterns| Patterns { first: p.first.into_iter().map(|l| regrouped(l, &group)).collect(), form: p.form, ..p };
+        let regroup = |p: Patterns| Patterns { first: p.first.into_iter().map(|l| regrouped(l, &group)).collect(), ..p };
         Termbase { terms, english: regroup(english), cased, welsh }
     }
 

@@ -107,7 +107,7 @@ pub fn build(project: &Project, symbols: &Symbols, facts: Facts) -> Result<Polic
     };
     let mut gaps = b.gaps.into_inner().unwrap_or_else(|e| e.into_inner());
     // In source order, however the two halves interleaved.
-    gaps.sort_by_key(|(what, at)| (at.file, at.start, at.end, what.clone()));
+    gaps.sort_by(|(a, at_a), (b, at_b)| (at_a, a).cmp(&(at_b, b)));
     if gaps.is_empty() {
         Ok(policy)
     } else {

@@ -113,44 +113,35 @@ fn plain_paragraphs(text: &str) -> Option<Vec<Block>> {
     if text.bytes().any(|b| matches!(b, b'*' | b'[' | b'\\' | b'#' | b'\r')) {
         return None;
     }
-    let mut paragraphs = 0;
-    let mut after_blank = true;
-    for line in text.split('\n') {
-        // `ws` is spaces and tabs only (a no-break space is text).
-        let words = line.trim_start_matches([' ', '\t']);
-        // A line of only spaces and tabs is a blank line: it ends a paragraph (`continuation`
-        // is `!blank`), and any number of them stand between two (`NEWLINE ~ blank* ~ block`).
-        if words.is_empty() {
-            after_blank = true;
-            continue;
-        }
-        // A list marker starts a list: at the very start of a block's first line, and after
-        // any indentation on a later line (a continuation is `!(ws ~ marker)`). An indented
-        // marker on a block's first line is text, but rare enough to leave to the grammar.
-        if starts_with_marker(words) {
-            return None;
-        }
-        paragraphs += usize::from(after_blank);
-        after_blank = false;
+    // `ws` is spaces and tabs only (a no-break space is text).
+    fn words(line: &str) -> &str {
+        line.trim_start_matches([' ', '\t'])
     }
+    let lines: Vec<&str> = text.split('\n').collect();
     // Blank lines before the first paragraph or after the last (a trailing newline too), and
     // the empty or blank text, are read by `prose`'s own rules: left to the grammar.
-    let blank = |line: Option<&str>| line.is_none_or(|l| l.trim_start_matches([' ', '\t']).is_empty());
-    if blank(text.split('\n').next()) || blank(text.rsplit('\n').next()) {
+    if lines.first().is_none_or(|l| words(l).is_empty()) || lines.last().is_none_or(|l| words(l).is_empty()) {
         return None;
     }
-    let mut blocks = Vec::with_capacity(paragraphs);
-    let mut lines = text.split('\n').peekable();
-    while lines.peek().is_some() {
-        // A paragraph is the lines up to the next blank line (or the end); so is its text.
-        let start = lines.peek().map_or(0, |l| l.as_ptr() as usize - text.as_ptr() as usize);
-        let mut end = start;
-        while let Some(line) = lines.next_if(|l| !l.trim_start_matches([' ', '\t']).is_empty()) {
-            end = line.as_ptr() as usize - text.as_ptr() as usize + line.len();
-        }
-        blocks.push(Block::Paragraph { content: vec![Inline::Text { text: joined(&text[start..end]) }] });
-        while lines.next_if(|l| l.trim_start_matches([' ', '\t']).is_empty()).is_some() {}
-    }
+    // A line of only spaces and tabs is a blank line: it ends a paragraph (`continuation` is
+    // `!blank`), and any number of them stand between two (`NEWLINE ~ blank* ~ block`). So a
+    // paragraph is a run of lines that are not blank.
+    let mut blocks = lines
+        .split(|l| words(l).is_empty())
+        .filter(|lines| !lines.is_empty())
+        .map(|lines| {
+            // A list marker starts a list: at the very start of a block's first line, and
+            // after any indentation on a later line (a continuation is `!(ws ~ marker)`). An
+            // indented marker on a block's first line is text, but rare enough to leave to
+            // the grammar.
+            if lines.iter().any(|l| starts_with_marker(words(l))) {
+                return None;
+            }
+            Some(Block::Paragraph { content: vec![Inline::Text { text: joined(lines) }] })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    // The trees are kept for the whole run: no spare capacity.
+    blocks.shrink_to_fit();
     Some(blocks)
 }
 
@@ -158,10 +149,9 @@ fn plain_paragraphs(text: &str) -> Option<Vec<Block>> {
 /// size: the first line whole (its leading spaces are part of the text), each later line
 /// without its leading `ws`, after one space. Trailing spaces stay: `text` takes them (and at
 /// the end of the text, `ws ~ EOI` comes after the last line has taken them).
-fn joined(paragraph: &str) -> String {
-    let mut lines = paragraph.split('\n');
-    let first = lines.next().unwrap_or_default();
-    let rest = || lines.clone().map(|l| l.trim_start_matches([' ', '\t']));
+fn joined(lines: &[&str]) -> String {
+    let Some((first, rest)) = lines.split_first() else { return String::new() };
+    let rest = || rest.iter().map(|l| l.trim_start_matches([' ', '\t']));
     let mut out = String::with_capacity(first.len() + rest().map(|l| 1 + l.len()).sum::<usize>());
     out.push_str(first);
     for l in rest() {

@@ -28,10 +28,6 @@ pub type Mapped = (String, Vec<(usize, usize)>);
 /// A `"…"` literal's content (without quotes), with `\"` and `\\` unescaped. `base` is the
 /// file offset of the content. On a bad escape, returns its offset in the file.
 pub fn unescape(content: &str, base: usize) -> Result<Mapped, (usize, char)> {
-    // Most texts have no escape: copied whole.
-    if !content.contains('\\') {
-        return Ok((content.to_string(), vec![(0, base)]));
-    }
     let mut out = String::with_capacity(content.len());
     let mut chars = content.char_indices();
     while let Some((i, c)) = chars.next() {
