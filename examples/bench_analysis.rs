@@ -62,9 +62,9 @@ fn groups(n: usize, group: usize) -> Vec<(usize, usize)> {
 
 fn project(files: Vec<(String, String)>) -> Project {
     let mut p = Project::new();
-    p.add_str("bench/00-header.intent", &header());
+    p.add_str("bench/00-header.intent", &header()).unwrap();
     for (path, text) in files {
-        p.add_str(path, &text);
+        p.add_str(path, &text).unwrap();
     }
     p.sort();
     p

@@ -81,10 +81,10 @@ fn main() {
 
     let mut project = Project::new();
     for (p, t) in paths.iter().zip(&texts) {
-        project.add_str(p.to_string_lossy(), t);
+        project.add_str(p.to_string_lossy(), t).unwrap();
     }
     for p in &yaml {
-        project.add(p.to_string_lossy(), &std::fs::read(p).unwrap());
+        project.add(p.to_string_lossy(), &std::fs::read(p).unwrap()).unwrap();
     }
     project.sort();
     let mut full = Vec::new();

@@ -162,7 +162,7 @@ fn generate(from: &Path, scale: usize, out: &Path, terms_once: bool) -> Stats {
     // The reference corpus, re-stamped in memory.
     let mut project = Project::new();
     for r in &rels {
-        project.add(r.clone(), &std::fs::read(from.join(r)).expect("readable file"));
+        project.add(r.clone(), &std::fs::read(from.join(r)).expect("readable file")).unwrap();
     }
     project.sort();
     let mut stamped = Project::new();
@@ -170,10 +170,10 @@ fn generate(from: &Path, scale: usize, out: &Path, terms_once: bool) -> Stats {
         match f.kind {
             FileKind::Intent => {
                 let (text, _) = intentc::syntax::stamp::stamp_file(&project, f.id);
-                stamped.add_str(f.path.clone(), &text);
+                stamped.add_str(f.path.clone(), &text).unwrap();
             }
             FileKind::Yaml => {
-                stamped.add_str(f.path.clone(), &f.text);
+                stamped.add_str(f.path.clone(), &f.text).unwrap();
             }
         }
     }
@@ -192,14 +192,14 @@ fn generate(from: &Path, scale: usize, out: &Path, terms_once: bool) -> Stats {
             declared.insert(d.id.name.clone());
             total.add(Counts::of(d));
             if matches!(d.body, Body::Document(_) | Body::Establishment(_)) || (terms_once && matches!(d.body, Body::Term(_))) {
-                drop.push((d.span.start, d.span.end));
+                drop.push((d.span.start(), d.span.end()));
             } else {
                 kept.add(Counts::of(d));
             }
             idents.push(&d.id);
             refs(d, &mut idents);
         }
-        let mut inserts: Vec<usize> = idents.iter().map(|i| i.span.end).collect();
+        let mut inserts: Vec<usize> = idents.iter().map(|i| i.span.end()).collect();
         inserts.sort_unstable();
         inserts.dedup();
         templates.push(Template { path: f.path.clone(), text: f.text.clone(), inserts, drop, total, kept });

@@ -11,17 +11,45 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct FileId(pub u32);
 
-/// A byte range in one file.
+/// A byte range in one file. Offsets are `u32` (a span is 12 bytes, not 24: the syntax tree
+/// of a large project holds millions of them), so a file is at most [`MAX_FILE_BYTES`] long;
+/// [`Project::add`] refuses a longer one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
     pub file: FileId,
-    pub start: usize,
-    pub end: usize,
+    pub start: u32,
+    pub end: u32,
+}
+
+const _: () = assert!(std::mem::size_of::<Span>() == 12);
+
+/// The longest file a [`Span`] can point into.
+pub const MAX_FILE_BYTES: u64 = u32::MAX as u64;
+
+/// A byte offset as a span holds it. Every offset is into a file that [`Project::add`]
+/// accepted, so it fits; were one not to, it saturates (a span at the file's end) rather
+/// than wrapping to a position that exists.
+fn offset(at: usize) -> u32 {
+    debug_assert!(at as u64 <= MAX_FILE_BYTES, "offset {at} beyond the longest file");
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
-        Span { file, start, end }
+        Span { file, start: offset(start), end: offset(end) }
+    }
+
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
+    /// The byte range, to index the file's text with.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start()..self.end()
     }
 
     /// The smallest span covering both.
@@ -30,7 +58,7 @@ impl Span {
     }
 
     pub fn len(&self) -> usize {
-        self.end - self.start
+        (self.end - self.start) as usize
     }
 
     pub fn is_empty(&self) -> bool {
@@ -132,6 +160,34 @@ impl SourceFile {
     }
 }
 
+/// A file longer than a [`Span`] can point into ([`MAX_FILE_BYTES`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileTooLarge {
+    pub path: String,
+    pub bytes: u64,
+}
+
+impl fmt::Display for FileTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot read `{}`: it is {} bytes, more than the {MAX_FILE_BYTES} bytes (4 GiB) a source file may be",
+            self.path, self.bytes
+        )
+    }
+}
+
+impl std::error::Error for FileTooLarge {}
+
+/// Whether a file of `bytes` bytes can be a project's file: the one place the limit is
+/// decided, asked by [`Project::add`] and, before reading a file, by the CLI's loader.
+pub fn check_size(path: &str, bytes: u64) -> Result<(), FileTooLarge> {
+    if bytes > MAX_FILE_BYTES {
+        return Err(FileTooLarge { path: path.to_string(), bytes });
+    }
+    Ok(())
+}
+
 /// All the files of a project, sorted by path.
 #[derive(Debug, Clone, Default)]
 pub struct Project {
@@ -144,9 +200,11 @@ impl Project {
     }
 
     /// Adds a file from its bytes. Files must be added in sorted path order; [`Project::sort`]
-    /// restores it if they were not.
-    pub fn add(&mut self, path: impl Into<String>, bytes: &[u8]) -> FileId {
+    /// restores it if they were not. A file longer than [`MAX_FILE_BYTES`] is refused: no
+    /// span could point past its first 4 GiB.
+    pub fn add(&mut self, path: impl Into<String>, bytes: &[u8]) -> Result<FileId, FileTooLarge> {
         let path = path.into().replace('\\', "/");
+        check_size(&path, bytes.len() as u64)?;
         let kind = if path.ends_with(".yaml") || path.ends_with(".yml") { FileKind::Yaml } else { FileKind::Intent };
         let (text, encoding_error) = match std::str::from_utf8(bytes) {
             Ok(text) => {
@@ -168,10 +226,10 @@ impl Project {
             at += CHECKPOINT;
         }
         self.files.push(SourceFile { id, display: path.clone(), path, kind, text, encoding_error, line_starts, checkpoints });
-        id
+        Ok(id)
     }
 
-    pub fn add_str(&mut self, path: impl Into<String>, text: &str) -> FileId {
+    pub fn add_str(&mut self, path: impl Into<String>, text: &str) -> Result<FileId, FileTooLarge> {
         self.add(path, text.as_bytes())
     }
 
@@ -193,7 +251,7 @@ impl Project {
     }
 
     pub fn text(&self, span: Span) -> &str {
-        self.file(span.file).text.get(span.start..span.end).unwrap_or("")
+        self.file(span.file).text.get(span.range()).unwrap_or("")
     }
 
     /// Where a span is, with the file's path as diagnostics show it.
@@ -203,7 +261,7 @@ impl Project {
 
     pub fn location(&self, span: Span) -> Location {
         let file = self.file(span.file);
-        let (line, column) = file.line_col(span.start);
+        let (line, column) = file.line_col(span.start());
         Location { path: file.path.clone(), line, column }
     }
 }
@@ -219,5 +277,29 @@ pub struct Location {
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}", self.path, self.line, self.column)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_of_4_gib_is_the_longest_a_span_can_point_into() {
+        assert_eq!(check_size("a.intent", u32::MAX as u64), Ok(()));
+        let refused = check_size("a.intent", u32::MAX as u64 + 1).unwrap_err();
+        assert_eq!(refused, FileTooLarge { path: "a.intent".into(), bytes: 4_294_967_296 });
+        assert_eq!(
+            refused.to_string(),
+            "cannot read `a.intent`: it is 4294967296 bytes, more than the 4294967295 bytes (4 GiB) a source file may be"
+        );
+    }
+
+    #[test]
+    fn a_span_keeps_offsets_up_to_the_limit_and_never_wraps_past_it() {
+        let end = u32::MAX as usize;
+        let span = Span::new(FileId(0), end - 1, end);
+        assert_eq!((span.start(), span.end(), span.len()), (end - 1, end, 1));
+        assert_eq!(span.range(), end - 1..end);
     }
 }

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 fn check_text(text: &str) -> Vec<CheckError> {
     let mut p = Project::new();
-    p.add_str("a.intent", text);
+    p.add_str("a.intent", text).unwrap();
     let (files, syntax) = intentc::syntax::parse_project(&p);
     assert!(syntax.is_empty(), "the generated source must parse: {:?}\n{text}", syntax.iter().map(|d| &d.message).collect::<Vec<_>>());
     let (symbols, resolve) = intentc::resolve::resolve(&files);

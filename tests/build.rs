@@ -143,11 +143,11 @@ fn source_text_is_escaped() {
     // A document whose texts try to inject markup.
     let prelude = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prelude.intent")).unwrap();
     let mut project = intentc::source::Project::new();
-    project.add_str("intentions/prelude.intent", &prelude);
+    project.add_str("intentions/prelude.intent", &prelude).unwrap();
     project.add_str(
         "intentions/a.intent",
         "section s {\n  title { en \"<script>alert(x)</script>\" cy \"<b>bold</b>\" }\n  text { en \"a & b [x](https://x.test/?a=\\\"b\\\") <img src=x onerror=alert(x)>\" cy \"<i>i</i>\" }\n}\n",
-    );
+    ).unwrap();
     project.sort();
     let project = common::stamped(&project);
     let result = intentc::check(&project, Default::default());

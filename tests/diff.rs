@@ -30,7 +30,7 @@ fn checked(project: &Project, what: &str) -> model::Policy {
 
 fn load(dir: &Path) -> model::Policy {
     let mut p = intentc::cli::load::project(dir).unwrap_or_else(|e| panic!("{e}"));
-    p.add_str("prelude.intent", &prelude());
+    p.add_str("prelude.intent", &prelude()).unwrap();
     p.sort();
     checked(&p, &dir.display().to_string())
 }
@@ -109,7 +109,7 @@ fn moving_a_corpus_band_affects_only_the_offenders_it_moves() {
         } else {
             f.text.clone()
         };
-        moved.add_str(f.path.clone(), &text);
+        moved.add_str(f.path.clone(), &text).unwrap();
     }
     moved.sort();
     let (a, b) = (checked(&corpus, "the corpus"), checked(&moved, "the corpus with a moved band"));
@@ -147,8 +147,8 @@ fn too_many_groups_of_offenders_are_reported_as_unknown() {
         }
         s.push_str("}\n");
         let mut p = Project::new();
-        p.add_str("a.intent", &(attrs + &s));
-        p.add_str("prelude.intent", &prelude());
+        p.add_str("a.intent", &(attrs + &s)).unwrap();
+        p.add_str("prelude.intent", &prelude()).unwrap();
         p.sort();
         checked(&p, "the generated policy")
     };
@@ -306,8 +306,8 @@ fn source(rules: &[R], s2_within: bool) -> String {
 
 fn policy(text: &str) -> Option<model::Policy> {
     let mut p = Project::new();
-    p.add_str("a.intent", text);
-    p.add_str("prelude.intent", &prelude());
+    p.add_str("a.intent", text).unwrap();
+    p.add_str("prelude.intent", &prelude()).unwrap();
     p.sort();
     let result = intentc::check(&p, Policy::default());
     // A generated version can be wrong in ways the generator does not avoid (a rule no one

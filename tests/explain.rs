@@ -47,7 +47,7 @@ fn codes_of(files: &[(String, String)], stamp: bool) -> Vec<&'static str> {
     let build = |files: &[(String, String)]| {
         let mut p = Project::new();
         for (path, text) in files {
-            p.add_str(path.clone(), text);
+            p.add_str(path.clone(), text).unwrap();
         }
         p.sort();
         p

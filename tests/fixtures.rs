@@ -77,7 +77,7 @@ fn parse_case(text: &str) -> Case {
 fn project(files: &[(String, String)]) -> Project {
     let mut p = Project::new();
     for (path, text) in files {
-        p.add_str(path.clone(), text);
+        p.add_str(path.clone(), text).unwrap();
     }
     p.sort();
     p

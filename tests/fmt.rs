@@ -32,10 +32,11 @@ fn formatted(p: &Project) -> Project {
                 Ok(t) => t,
                 Err(Error::Syntax(_)) => f.text.clone(),
                 Err(Error::Unsafe) => panic!("the layout of {} would change its meaning:\n{}", f.path, f.text),
+                Err(Error::TooLarge(e)) => panic!("{e}"),
             },
             FileKind::Yaml => f.text.clone(),
         };
-        out.add_str(f.path.clone(), &text);
+        out.add_str(f.path.clone(), &text).unwrap();
     }
     out.sort();
     out
@@ -97,7 +98,7 @@ fn layout_fixtures() {
                 Ok(out) => {
                     assert_eq!(format(&out).ok().as_deref(), Some(out.as_str()), "{} is not a fixed point", path.display());
                     let mut p = Project::new();
-                    p.add_str("a.intent", &input);
+                    p.add_str("a.intent", &input).unwrap();
                     assert_same_meaning(&p, &path.display().to_string());
                     out
                 }
@@ -106,6 +107,7 @@ fn layout_fixtures() {
                     format!("not formatted: syntax errors {}\n", codes.join(", "))
                 }
                 Err(Error::Unsafe) => panic!("{}: the layout would change its meaning", path.display()),
+                Err(Error::TooLarge(e)) => panic!("{e}"),
             };
             insta::assert_snapshot!(shown);
         });
@@ -152,7 +154,7 @@ fn case_project(text: &str) -> Project {
     }
     let mut p = Project::new();
     for (path, body) in files {
-        p.add_str(path, &body);
+        p.add_str(path, &body).unwrap();
     }
     p.sort();
     p
@@ -374,13 +376,13 @@ fn generated(seed: u64, free: bool) -> (Project, Project) {
                 b.push('\n');
             }
         }
-        plain.add_str(format!("intentions/{f}.intent"), &a);
-        noisy.add_str(format!("intentions/{f}.intent"), &b);
+        plain.add_str(format!("intentions/{f}.intent"), &a).unwrap();
+        noisy.add_str(format!("intentions/{f}.intent"), &b).unwrap();
     }
     if rng.chance(70) {
         let prelude = std::fs::read_to_string(root().join("tests/fixtures/prelude.intent")).unwrap();
-        plain.add_str("intentions/prelude.intent", &prelude);
-        noisy.add_str("intentions/prelude.intent", &prelude);
+        plain.add_str("intentions/prelude.intent", &prelude).unwrap();
+        noisy.add_str("intentions/prelude.intent", &prelude).unwrap();
     }
     plain.sort();
     noisy.sort();

@@ -9,7 +9,7 @@ use intentc::source::Project;
 fn check(files: &[(&str, String)]) -> (Project, intentc::CheckResult) {
     let mut p = Project::new();
     for (path, text) in files {
-        p.add_str(*path, text);
+        p.add_str(*path, text).unwrap();
     }
     p.sort();
     let r = intentc::check(&p, Policy::default());

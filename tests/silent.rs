@@ -68,17 +68,19 @@ targeting core {
 fn a_rule_whose_condition_was_not_read_is_never_published_as_always_applying() {
     let mut project = intentc::source::Project::new();
     let prelude = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prelude.intent")).unwrap();
-    project.add_str("intentions/prelude.intent", &prelude);
-    project.add_str(
-        "intentions/a.intent",
-        r#"
+    project.add_str("intentions/prelude.intent", &prelude).unwrap();
+    project
+        .add_str(
+            "intentions/a.intent",
+            r#"
 service programmes { name { en "Programmes" cy "Rhaglenni" }; kind intervention }
 targeting core {
   title { en "Core principles of targeting" cy "Egwyddorion craidd targedu" }
   avoid 1 programmes { when ogrs_score >= 50 }
 }
 "#,
-    );
+        )
+        .unwrap();
     project.sort();
     let result = intentc::check(&project, Default::default());
     assert!(result.diagnostics.codes().iter().filter(|c| c.starts_with('E')).eq(["E0202"].iter()), "{:?}", result.diagnostics.codes());

@@ -239,10 +239,10 @@ impl<'t> Reader<'t> {
         let (event, at) = self.next()?;
         let opens = |anchor: usize| -> Result<(), Problem> {
             if anchor > 0 {
-                return Err(Self::anchored(Span::new(at.file, at.start, at.start + 1)));
+                return Err(Self::anchored(Span::new(at.file, at.start(), at.start() + 1)));
             }
             if depth > MAX_DEPTH {
-                return Err(Self::too_deep(Span::new(at.file, at.start, at.start + 1)));
+                return Err(Self::too_deep(Span::new(at.file, at.start(), at.start() + 1)));
             }
             Ok(())
         };
@@ -253,7 +253,7 @@ impl<'t> Reader<'t> {
                 }
                 Ok(Node { value: Value::Scalar { text: text.into_owned(), plain: style == ScalarStyle::Plain }, span: at })
             }
-            Event::Alias(_) => Err(Self::anchored(Span::new(at.file, at.start, at.start + 1))),
+            Event::Alias(_) => Err(Self::anchored(Span::new(at.file, at.start(), at.start() + 1))),
             Event::SequenceStart(anchor, _) => {
                 opens(anchor)?;
                 let mut items = Vec::new();
@@ -302,8 +302,8 @@ impl<'t> Reader<'t> {
     /// An anchored scalar's span starts at its value; the `&` is before it on the line.
     fn anchor_before(&self, at: Span) -> Span {
         let text = self.offsets.text;
-        let line_start = text[..at.start].rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let amp = text[line_start..at.start].rfind('&').map(|i| line_start + i).unwrap_or(at.start);
+        let line_start = text[..at.start()].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let amp = text[line_start..at.start()].rfind('&').map(|i| line_start + i).unwrap_or(at.start());
         Span::new(at.file, amp, amp + 1)
     }
 }

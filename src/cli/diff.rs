@@ -181,7 +181,7 @@ fn from_git(rev: &str, folder: &Path) -> Result<Project, String> {
     let contents = cat_blobs(&top, &blobs.iter().map(|(_, sha)| sha.as_str()).collect::<Vec<_>>())?;
     let mut project = Project::new();
     for ((name, _), bytes) in blobs.iter().zip(contents) {
-        project.add(format!("{rev}:{name}"), &bytes);
+        project.add(format!("{rev}:{name}"), &bytes).map_err(|e| e.to_string())?;
     }
     project.sort();
     Ok(project)

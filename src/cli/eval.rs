@@ -23,6 +23,16 @@ impl Sources {
         Sources { project: Project::new(), diagnostics: Vec::new() }
     }
 
+    /// A text to point into. Each is at most a MiB (a bundle's manifest), a command line or
+    /// an offender file; one longer than a source file may be (4 GiB) is shown without its
+    /// text, its problems still said.
+    fn file(&mut self, path: String, text: &str) -> FileId {
+        match self.project.add_str(path.clone(), text) {
+            Ok(id) => id,
+            Err(_) => self.project.add_str(path, "").unwrap_or_default(),
+        }
+    }
+
     fn add(&mut self, code: &str, message: String, file: FileId, span: (usize, usize), label: &str, help: String) {
         let code = registry::lookup(code).unwrap_or(&registry::E0705);
         let span = Span::new(file, span.0, span.1);
@@ -64,7 +74,7 @@ fn bundle_problem(dir: &Path, e: &ReadError) -> Sources {
         }
         _ => (shown, String::new()),
     };
-    let file = sources.project.add_str(shown, if find.is_empty() { "" } else { &text });
+    let file = sources.file(shown, if find.is_empty() { "" } else { &text });
     let span = if find.is_empty() { None } else { text.find(&find) }.map(|i| (i, i + find.len())).unwrap_or((0, 0));
     let label = match e {
         ReadError::Version { .. } => "the format version",
@@ -103,7 +113,7 @@ pub fn run(dir: &Path, set: &[String], offender_file: Option<&Path>, json: bool,
                 return USAGE;
             }
         };
-        let file = sources.project.add_str(f.to_string_lossy().into_owned(), &text);
+        let file = sources.file(f.to_string_lossy().into_owned(), &text);
         match ev.offender_from_json(&parsed) {
             Ok(o) => offender = o,
             Err(es) => {
@@ -127,7 +137,7 @@ pub fn run(dir: &Path, set: &[String], offender_file: Option<&Path>, json: bool,
         spans.push(line.len());
         line.push_str(s);
     }
-    let args = (!set.is_empty()).then(|| sources.project.add_str("command line", &line));
+    let args = (!set.is_empty()).then(|| sources.file("command line".into(), &line));
     for (s, start) in set.iter().zip(spans) {
         let Some((k, v)) = s.split_once('=') else {
             eprintln!("error: `--set {}` should be `name=value`, like `--set ogrs3=62`", render::escape(s, true));

@@ -30,6 +30,11 @@ pub fn run(paths: &[PathBuf], check: bool) -> i32 {
                     failed += 1;
                     continue;
                 }
+                Err(Error::TooLarge(e)) => {
+                    eprintln!("error: {} is not formatted: {e}", f.path);
+                    failed += 1;
+                    continue;
+                }
                 Err(Error::Unsafe) => {
                     eprintln!(
                         "error: {} is not formatted: the new layout would change what the file says (a bug in intentc fmt; please report it)",

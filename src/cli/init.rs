@@ -77,7 +77,7 @@ mod tests {
     fn starter() -> Project {
         let mut project = Project::new();
         for (path, text) in STARTER {
-            project.add(format!("starter/{path}"), text.as_bytes());
+            project.add(format!("starter/{path}"), text.as_bytes()).unwrap();
         }
         project.sort();
         project

@@ -1,8 +1,9 @@
 //! Reading a project from disk. Public so that tests, examples and other tools load a
 //! project exactly as `intentc check` does.
 
-use crate::source::Project;
+use crate::source::{check_size, FileTooLarge, Project};
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Reads every `.intent`, `.yaml` and `.yml` file under `root` (or `root` itself, if it is a
@@ -79,12 +80,26 @@ pub fn load(root: &Path, naming: Naming) -> Result<Loaded, String> {
     let mut project = Project::new();
     let mut origins = Vec::with_capacity(files.len());
     for (path, shown, p) in files {
-        let bytes = fs::read(&p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
-        let id = project.add(path, &bytes);
+        let bytes = read(&p)?;
+        // `read` refused a file too long to be a project's file; one that grew since is
+        // refused here.
+        let id = project.add(path, &bytes).map_err(|e| FileTooLarge { path: p.display().to_string(), ..e }.to_string())?;
         project.files[id.0 as usize].display = shown;
         origins.push(p);
     }
     Ok(Loaded { project, origins })
+}
+
+/// Reads a file, refusing one longer than a project's file may be ([`crate::source::MAX_FILE_BYTES`]) before
+/// reading a byte of it.
+fn read(p: &Path) -> Result<Vec<u8>, String> {
+    let cannot = |e: std::io::Error| format!("cannot read `{}`: {e}", p.display());
+    let mut file = fs::File::open(p).map_err(cannot)?;
+    let len = file.metadata().map_err(cannot)?.len();
+    check_size(&p.display().to_string(), len).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.read_to_end(&mut bytes).map_err(cannot)?;
+    Ok(bytes)
 }
 
 /// A project with no `.intent` file has nothing to check: `check` and `build` refuse it

@@ -165,8 +165,8 @@ impl<'p> Excerpt<'p> {
     }
 
     fn span(&self, span: Span) -> miette::SourceSpan {
-        let start = self.to_excerpt(span.start);
-        let end = self.to_excerpt(span.end.max(span.start)).max(start);
+        let start = self.to_excerpt(span.start());
+        let end = self.to_excerpt(span.end().max(span.start())).max(start);
         (start, end - start).into()
     }
 }
@@ -276,8 +276,8 @@ impl miette::Diagnostic for MietteView<'_> {
 
 fn clamp(project: &Project, span: Span) -> (usize, usize) {
     let len = project.file(span.file).text.len();
-    let start = span.start.min(len);
-    (start, span.end.clamp(start, len))
+    let start = span.start().min(len);
+    (start, span.end().clamp(start, len))
 }
 
 fn view<'p>(project: &'p Project, d: &Diagnostic) -> MietteView<'p> {
@@ -373,7 +373,7 @@ fn short(project: &Project, diagnostics: &[Diagnostic]) -> String {
 
 fn position(project: &Project, span: Span) -> Value {
     let start = project.display_location(span);
-    let (end_line, end_column) = project.file(span.file).line_col(span.end);
+    let (end_line, end_column) = project.file(span.file).line_col(span.end());
     json!({
         "path": start.path,
         "line": start.line,
@@ -502,7 +502,7 @@ fn github(project: &Project, diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let start = project.display_location(d.primary.span);
-        let (end_line, end_column) = project.file(d.primary.span.file).line_col(d.primary.span.end);
+        let (end_line, end_column) = project.file(d.primary.span.file).line_col(d.primary.span.end());
         let mut message = d.message.clone();
         if let Some(h) = &d.help {
             message.push_str("\nhelp: ");

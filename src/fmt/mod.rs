@@ -15,7 +15,7 @@ pub mod lex;
 pub use layout::WIDTH;
 
 use crate::diagnostics::{Diagnostic, Report, Severity};
-use crate::source::{FileId, Project};
+use crate::source::{FileId, FileTooLarge, Project};
 use crate::syntax;
 
 #[derive(Debug)]
@@ -26,6 +26,8 @@ pub enum Error {
     /// The layout would have changed what the file says. A bug in the formatter; the file
     /// is not formatted.
     Unsafe,
+    /// The text is longer than a source file may be.
+    TooLarge(FileTooLarge),
 }
 
 /// The file in canonical layout (the same text when it already is).
@@ -42,7 +44,7 @@ pub fn format_file(project: &Project, id: FileId) -> Result<String, Error> {
     }
     let mut after = Project::new();
     let path = project.file(id).path.clone();
-    let new_id = after.add_str(path, &formatted);
+    let new_id = after.add_str(path, &formatted).map_err(Error::TooLarge)?;
     let (reparsed, new_errors) = syntax::parse_file(&after, new_id);
     let same = new_errors.len() == errors.len() && shape_of(&reparsed) == shape_of(&parsed) && comments(&formatted) == comments(source);
     if same {
@@ -55,7 +57,7 @@ pub fn format_file(project: &Project, id: FileId) -> Result<String, Error> {
 /// [`format_file`] for a text on its own.
 pub fn format_str(text: &str) -> Result<String, Error> {
     let mut project = Project::new();
-    let id = project.add_str("input.intent", text);
+    let id = project.add_str("input.intent", text).map_err(Error::TooLarge)?;
     format_file(&project, id)
 }
 
@@ -106,7 +108,7 @@ mod tests {
         let a = "theme t { title { en \"T\" cy \"U\" } }\n";
         let b = "theme  t {\n  title { en \"T\"  cy \"U\" }\n}\n";
         let mut p = Project::new();
-        let (ia, ib) = (p.add_str("a.intent", a), p.add_str("b.intent", b));
+        let (ia, ib) = (p.add_str("a.intent", a).unwrap(), p.add_str("b.intent", b).unwrap());
         assert_eq!(shape_of(&syntax::parse_file(&p, ia).0), shape_of(&syntax::parse_file(&p, ib).0));
         assert!(!shape_of(&syntax::parse_file(&p, ia).0).contains("start:"));
     }
@@ -114,8 +116,8 @@ mod tests {
     #[test]
     fn a_changed_text_counts_as_meaning() {
         let mut p = Project::new();
-        let a = p.add_str("a.intent", "theme t { title { en \"T\" cy \"U\" } }\n");
-        let b = p.add_str("b.intent", "theme t { title { en \"T \" cy \"U\" } }\n");
+        let a = p.add_str("a.intent", "theme t { title { en \"T\" cy \"U\" } }\n").unwrap();
+        let b = p.add_str("b.intent", "theme t { title { en \"T \" cy \"U\" } }\n").unwrap();
         assert_ne!(shape_of(&syntax::parse_file(&p, a).0), shape_of(&syntax::parse_file(&p, b).0));
     }
 

@@ -32,7 +32,7 @@ fn fix_span(a: &Analysis, d: &Diagnostic, with: &str) -> Option<(Span, String)> 
     }
     if a.project.file(span.file).kind == FileKind::Yaml {
         let trimmed = text.trim_start();
-        let start = span.start + text.len() - trimmed.len();
+        let start = span.start() + text.len() - trimmed.len();
         let key = trimmed.split(':').next()?.trim_end();
         if word(key) {
             return Some((Span::new(span.file, start, start + key.len()), with.to_string()));
@@ -42,7 +42,7 @@ fn fix_span(a: &Analysis, d: &Diagnostic, with: &str) -> Option<(Span, String)> 
 }
 
 fn overlaps(span: Span, file: FileId, a: usize, b: usize) -> bool {
-    span.file == file && span.start <= b && a <= span.end
+    span.file == file && span.start() <= b && a <= span.end()
 }
 
 pub fn code_actions(server: &mut Server, p: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>, String> {
@@ -78,7 +78,7 @@ pub fn code_actions(server: &mut Server, p: lsp::CodeActionParams) -> Result<Opt
         for s in &near {
             let diags: Vec<lsp::Diagnostic> = welsh
                 .iter()
-                .filter(|d| overlaps(d.primary.span, file, s.tag.start, s.text.end))
+                .filter(|d| overlaps(d.primary.span, file, s.tag.start(), s.text.end()))
                 .map(|d| to_lsp_diagnostic(server, a, d))
                 .collect();
             let action = lsp::CodeAction {

@@ -272,7 +272,7 @@ fn attribute_values(a: &Analysis, attr: &str) -> Vec<Item> {
 /// The bands of the targeting the cursor is in (by its `bands` field), or of every set.
 fn band_items(a: &Analysis, file: crate::source::FileId, off: usize) -> Vec<Item> {
     let set = a.parsed(file).and_then(|p| {
-        p.ast.declarations.iter().find(|d| d.span.start <= off && off <= d.span.end).and_then(|d| match &d.body {
+        p.ast.declarations.iter().find(|d| d.span.start() <= off && off <= d.span.end()).and_then(|d| match &d.body {
             Body::Targeting(t) => t.bands.as_ref().map(|b| b.name.clone()),
             _ => None,
         })

@@ -16,7 +16,7 @@ pub fn offset(a: &Analysis, file: FileId, pos: lsp::Position) -> usize {
 }
 
 pub fn range(a: &Analysis, span: Span) -> lsp::Range {
-    a.lines[span.file.0 as usize].range(&a.project.file(span.file).text, span.start, span.end)
+    a.lines[span.file.0 as usize].range(&a.project.file(span.file).text, span.start(), span.end())
 }
 
 fn location(server: &Server, a: &Analysis, span: Span) -> Option<lsp::Location> {
@@ -318,24 +318,24 @@ fn hover_rule(a: &Analysis, file: FileId, off: usize) -> Option<(String, Span)> 
     if let Some(u) = text(&rule.unless) {
         out.push_str(&format!("  \n*Unless:* `{}`", u.replace('`', "'")));
     }
-    let (line, _) = a.project.file(file).line_col(rule.verb.span.start);
+    let (line, _) = a.project.file(file).line_col(rule.verb.span.start());
     let part = t.part.as_ref().map(|p| format!(", part {}", escape(&p.node))).unwrap_or_default();
     out.push_str(&format!("\n\n*Source:* targeting `{}`{part}, line {line}  \n{}", decl.id.name, both(&t.title)));
-    let end = rule.target.as_ref().map(|t| t.span.end).or(rule.number.as_ref().map(|n| n.span.end)).unwrap_or(rule.verb.span.end);
-    Some((out, Span::new(file, rule.verb.span.start, end)))
+    let end = rule.target.as_ref().map(|t| t.span.end()).or(rule.number.as_ref().map(|n| n.span.end())).unwrap_or(rule.verb.span.end());
+    Some((out, Span::new(file, rule.verb.span.start(), end)))
 }
 
 fn find_rule(items: &[TargetingItem], off: usize) -> Option<&Rule> {
     for item in items {
         match item {
             TargetingItem::Rule(r) => {
-                let end = r.target.as_ref().map(|t| t.span.end).or(r.number.as_ref().map(|n| n.span.end)).unwrap_or(r.verb.span.end);
-                if r.verb.span.start <= off && off <= end {
+                let end = r.target.as_ref().map(|t| t.span.end()).or(r.number.as_ref().map(|n| n.span.end())).unwrap_or(r.verb.span.end());
+                if r.verb.span.start() <= off && off <= end {
                     return Some(r);
                 }
             }
             TargetingItem::Scope(s) => {
-                if s.span.start <= off && off <= s.span.end {
+                if s.span.start() <= off && off <= s.span.end() {
                     if let Some(r) = find_rule(&s.items, off) {
                         return Some(r);
                     }
@@ -386,7 +386,7 @@ pub fn document_symbols(server: &mut Server, p: lsp::DocumentSymbolParams) -> An
                     };
                     let mut children = Vec::new();
                     items(a, &s.items, &mut children);
-                    let head = Span::new(s.span.file, s.span.start, s.span.start);
+                    let head = Span::new(s.span.file, s.span.start(), s.span.start());
                     (name, lsp::SymbolKind::NAMESPACE, s.span, head, children)
                 }
             };

@@ -117,14 +117,14 @@ pub fn file_occurrences(parsed: &ParsedFile, source: &str) -> Vec<Occurrence> {
 /// text's value has its escapes and indentation removed, so each `](#id)` is found in the
 /// literal as written: the n-th in the value is the n-th in the source.
 fn links(lt: &LangText, source: &str) -> Vec<(String, Span)> {
-    let literal = source.get(lt.span.start..lt.span.end).unwrap_or("");
+    let literal = source.get(lt.span.range()).unwrap_or("");
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
     for (id, _, _) in crate::syntax::prose::cross_references(&lt.value) {
         let pattern = format!("](#{id})");
         let nth = seen.entry(id.clone()).or_insert(0);
         if let Some((at, _)) = literal.match_indices(&pattern).nth(*nth) {
-            let start = lt.span.start + at + 3;
+            let start = lt.span.start() + at + 3;
             out.push((id.clone(), Span::new(lt.span.file, start, start + id.len())));
         }
         *nth += 1;
@@ -170,7 +170,7 @@ impl Index {
     /// finds it).
     pub fn at(&self, file: FileId, offset: usize) -> Option<&Occurrence> {
         let occs = self.by_file.get(&file)?;
-        occs.iter().find(|o| o.span.start <= offset && offset <= o.span.end)
+        occs.iter().find(|o| o.span.start() <= offset && offset <= o.span.end())
     }
 
     /// Every occurrence of the same thing, in file and source order.

@@ -458,7 +458,7 @@ fn apply_change(text: &mut String, change: lsp::TextDocumentContentChangeEvent) 
 pub(crate) fn to_lsp_diagnostic(server: &Server, analysis: &Analysis, d: &Diagnostic) -> lsp::Diagnostic {
     let range = |span: crate::source::Span| {
         let f = analysis.project.file(span.file);
-        analysis.lines[span.file.0 as usize].range(&f.text, span.start, span.end)
+        analysis.lines[span.file.0 as usize].range(&f.text, span.start(), span.end())
     };
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .secondary

@@ -118,7 +118,7 @@ mod tests {
 
     fn errors_of(text: &str) -> Vec<String> {
         let mut p = Project::new();
-        let id = p.add_str("a.intent", text);
+        let id = p.add_str("a.intent", text).unwrap();
         let (_, errors) = crate::syntax::parse_file(&p, id);
         use crate::diagnostics::Report;
         errors.iter().map(|e| e.report()).filter(|d| d.code.id == "E0105").map(|d| d.message).collect()

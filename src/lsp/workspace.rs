@@ -130,7 +130,9 @@ impl ProjectState {
         keys.sort();
         keys.dedup();
         for k in keys {
-            match docs.get(k) {
+            // A file longer than a source file may be (4 GiB) is left out, as an unreadable
+            // one is.
+            let _ = match docs.get(k) {
                 Some(d) => project.add(k.clone(), d.text.as_bytes()),
                 None => project.add(k.clone(), &self.disk[k]),
             };

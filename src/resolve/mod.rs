@@ -432,7 +432,7 @@ fn check_bands_in_scopes(symbols: &Symbols, errors: &mut Vec<ResolveError>) {
                 if let ScopeKind::Bands(ids) = &s.kind {
                     match bands {
                         None => errors.push(ResolveError::NoBands {
-                            at: Span::new(s.span.file, s.span.start, s.span.start + 7),
+                            at: Span::new(s.span.file, s.span.start(), s.span.start() + 7),
                             available: available.to_vec(),
                         }),
                         Some((name, b)) => {

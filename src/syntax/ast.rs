@@ -54,7 +54,7 @@ impl LangText {
     /// The file position of an offset in `value`.
     pub fn source_offset(&self, offset: usize) -> usize {
         if self.line_map.is_empty() {
-            return self.span.start + 1 + offset;
+            return self.span.start() + 1 + offset;
         }
         let i = match self.line_map.binary_search_by_key(&offset, |(v, _)| *v) {
             Ok(i) => i,
@@ -62,7 +62,7 @@ impl LangText {
         };
         match self.line_map.get(i) {
             Some((v, s)) => s + (offset - v),
-            None => self.span.start,
+            None => self.span.start(),
         }
     }
 

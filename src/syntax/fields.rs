@@ -65,7 +65,7 @@ mod tests {
     fn messages(text: &str, code: &str) -> Vec<String> {
         use crate::diagnostics::Report;
         let mut p = crate::source::Project::new();
-        let id = p.add_str("a.intent", text);
+        let id = p.add_str("a.intent", text).unwrap();
         let (_, errors) = crate::syntax::parse_file(&p, id);
         errors.iter().map(|e| e.report()).filter(|d| d.code.id == code).map(|d| d.message).collect()
     }

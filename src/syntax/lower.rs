@@ -410,19 +410,19 @@ fn string(cx: &mut Cx, p: P) -> Option<LangText> {
     let raw = inner.as_str();
     let (value, line_map) = if inner.as_rule() == Rule::triple_string {
         if let Some(tab) = text::tab_in_indentation(&raw[3..raw.len() - 3]) {
-            let at = span.start + 3 + tab;
+            let at = span.start() + 3 + tab;
             cx.errors.push(SyntaxError::TabIndentation {
                 at: Span::new(cx.file, at, at + 1),
-                text: Span::new(cx.file, span.start, span.start + 3),
+                text: Span::new(cx.file, span.start(), span.start() + 3),
             });
         }
-        text::dedent(&raw[3..raw.len() - 3], span.start + 3)
+        text::dedent(&raw[3..raw.len() - 3], span.start() + 3)
     } else if !raw.contains('\\') {
         // The value is the content as written: mapped one to one, an empty map (see
         // `LangText::line_map`).
         (raw[1..raw.len() - 1].to_string(), Vec::new())
     } else {
-        match text::unescape(&raw[1..raw.len() - 1], span.start + 1) {
+        match text::unescape(&raw[1..raw.len() - 1], span.start() + 1) {
             Ok(v) => v,
             Err((at, c)) => {
                 cx.errors.push(SyntaxError::BadEscape { at: Span::new(cx.file, at, at + 1 + c.len_utf8()), found: c });
@@ -435,7 +435,7 @@ fn string(cx: &mut Cx, p: P) -> Option<LangText> {
         span,
         stamp: None,
         // A plain string has no tag; `bilingual` sets it.
-        tag: Span::new(span.file, span.start, span.start),
+        tag: Span::new(span.file, span.start(), span.start()),
         line_map,
     })
 }

@@ -529,7 +529,7 @@ mod tests {
                 .stack_size(2 * 1024 * 1024)
                 .spawn(move || {
                     let mut project = Project::new();
-                    project.add_str("deep.intent", &text);
+                    project.add_str("deep.intent", &text).unwrap();
                     let (files, diagnostics) = parse_project(&project);
                     (files[0].ast.declarations.len(), diagnostics.iter().map(|d| d.code.id).collect::<Vec<_>>())
                 })

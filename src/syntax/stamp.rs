@@ -15,7 +15,7 @@ pub fn stamp_file(project: &Project, file: FileId) -> (String, usize) {
     edits.sort_by_key(|e| std::cmp::Reverse(e.tag.start));
     let mut out = source.clone();
     for e in &edits {
-        out.replace_range(e.tag.start..e.tag.end, &e.with);
+        out.replace_range(e.tag.range(), &e.with);
     }
     (out, edits.len())
 }
@@ -42,7 +42,7 @@ pub fn edits(parsed: &ParsedFile, source: &str) -> Vec<StampEdit> {
                 continue;
             }
             let wanted = format!("cy@{}", text::digest(&en.value));
-            if source.get(cy.tag.start..cy.tag.end) != Some(wanted.as_str()) {
+            if source.get(cy.tag.range()) != Some(wanted.as_str()) {
                 out.push(StampEdit { tag: cy.tag, text: cy.span, with: wanted });
             }
         }

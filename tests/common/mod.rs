@@ -33,9 +33,9 @@ pub fn corpus_output() -> Output {
 pub fn build_small(files: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
     let prelude = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prelude.intent")).unwrap();
     let mut project = intentc::source::Project::new();
-    project.add_str("intentions/prelude.intent", &prelude);
+    project.add_str("intentions/prelude.intent", &prelude).unwrap();
     for (path, text) in files {
-        project.add_str(*path, text);
+        project.add_str(*path, text).unwrap();
     }
     project.sort();
     let project = stamped(&project);
@@ -49,7 +49,7 @@ pub fn build_small(files: &[(&str, &str)]) -> std::collections::BTreeMap<String,
 pub fn stamped(project: &Project) -> Project {
     let mut out = Project::new();
     for f in &project.files {
-        out.add_str(f.path.clone(), &intentc::syntax::stamp::stamp_file(project, f.id).0);
+        out.add_str(f.path.clone(), &intentc::syntax::stamp::stamp_file(project, f.id).0).unwrap();
     }
     out.sort();
     out

@@ -275,7 +275,9 @@ fn reject_others(cx: &mut Cx, entries: &[Entry], kind: &str, reject: &[Other]) {
     for e in entries {
         let (what, at) = match e {
             Entry::Rule { verb, .. } if reject.contains(&Other::Rule) => ("a rule", verb.span),
-            Entry::Scope { span, .. } if reject.contains(&Other::Scope) => ("a scope", Span::new(span.file, span.start, span.start + 4)),
+            Entry::Scope { span, .. } if reject.contains(&Other::Scope) => {
+                ("a scope", Span::new(span.file, span.start(), span.start() + 4))
+            }
             Entry::Condition { keyword, .. } if reject.contains(&Other::Condition) => ("a condition", *keyword),
             Entry::Nested { kind: k, .. } if reject.contains(&Other::Nested) => {
                 cx.errors.push(SyntaxError::UnknownField {
