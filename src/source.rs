@@ -68,13 +68,43 @@ pub struct SourceFile {
     pub display: String,
     pub kind: FileKind,
     /// The text. For a file that is not valid UTF-8 this is a lossy copy, used only to show
-    /// where the problem is; `encoding_error` then says what was wrong.
-    pub text: String,
+    /// where the problem is; `encoding_error` then says what was wrong. Shared: the syntax
+    /// tree's texts are slices of it rather than copies (see `ast::LangText`).
+    pub text: std::sync::Arc<str>,
     pub encoding_error: Option<EncodingError>,
-    line_starts: Vec<usize>,
+    /// Where lines start, made the first time a position is asked for: a `check` that finds
+    /// nothing never needs them, and on a large project they were megabytes kept for nothing.
+    index: std::sync::OnceLock<LineIndex>,
+}
+
+/// The positions a file's line and column numbers are found from.
+#[derive(Debug, Clone)]
+struct LineIndex {
+    /// The byte offset each line starts at (`u32`: the loader refuses files of 4 GiB or more).
+    line_starts: Vec<u32>,
     /// (byte offset, characters before it) about every `CHECKPOINT` bytes, at character
     /// boundaries, starting with (0, 0).
     checkpoints: Vec<(usize, usize)>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut line_starts = Vec::with_capacity(text.len() / 64 + 1);
+        line_starts.push(0);
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| (i + 1) as u32));
+        line_starts.shrink_to_fit();
+        let mut checkpoints = vec![(0, 0)];
+        let mut at = CHECKPOINT;
+        while at < text.len() {
+            while !text.is_char_boundary(at) {
+                at += 1;
+            }
+            let (byte, chars) = checkpoints[checkpoints.len() - 1];
+            checkpoints.push((at, chars + text[byte..at].chars().count()));
+            at += CHECKPOINT;
+        }
+        LineIndex { line_starts, checkpoints }
+    }
 }
 
 const CHECKPOINT: usize = 4096;
@@ -88,11 +118,20 @@ pub enum EncodingError {
 }
 
 impl SourceFile {
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(&self.text))
+    }
+
+    /// The byte offset a 0-based line starts at, if there is such a line.
+    fn line_start(&self, line: usize) -> Option<usize> {
+        self.index().line_starts.get(line).map(|&s| s as usize)
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.line_index(offset);
-        let start = self.line_starts[line];
+        let start = self.line_start(line).unwrap_or(0);
         (line + 1, self.chars_before(offset) - self.chars_before(start) + 1)
     }
 
@@ -105,19 +144,22 @@ impl SourceFile {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let i = self.checkpoints.partition_point(|&(byte, _)| byte <= offset) - 1;
-        let (byte, chars) = self.checkpoints[i];
+        let checkpoints = &self.index().checkpoints;
+        let i = checkpoints.partition_point(|&(byte, _)| byte <= offset) - 1;
+        let (byte, chars) = checkpoints[i];
         chars + self.text[byte..offset].chars().count()
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.index().line_starts.len()
     }
 
     /// The 0-based line a byte offset is on.
     pub fn line_index(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
-        match self.line_starts.binary_search(&offset) {
+        // Every line start is at most the text's length, which fits in `u32`.
+        let at = offset as u32;
+        match self.index().line_starts.binary_search(&at) {
             Ok(i) => i,
             Err(i) => i - 1,
         }
@@ -125,8 +167,8 @@ impl SourceFile {
 
     /// The byte range of a 0-based line, without its line break (`\n` or `\r\n`).
     pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
-        let start = self.line_starts.get(line).copied().unwrap_or(self.text.len());
-        let end = self.line_starts.get(line + 1).map(|n| n - 1).unwrap_or(self.text.len());
+        let start = self.line_start(line).unwrap_or(self.text.len());
+        let end = self.line_start(line + 1).map(|n| n - 1).unwrap_or(self.text.len());
         let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
         start..end
     }
@@ -151,23 +193,13 @@ impl Project {
         let (text, encoding_error) = match std::str::from_utf8(bytes) {
             Ok(text) => {
                 let nul = text.find('\0').map(|offset| EncodingError::Nul { offset });
-                (text.to_string(), nul)
+                (std::sync::Arc::from(text), nul)
             }
-            Err(e) => (String::from_utf8_lossy(bytes).into_owned(), Some(EncodingError::NotUtf8 { offset: e.valid_up_to() })),
+            Err(e) => (std::sync::Arc::from(String::from_utf8_lossy(bytes)), Some(EncodingError::NotUtf8 { offset: e.valid_up_to() })),
         };
         let id = FileId(self.files.len() as u32);
-        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        let mut checkpoints = vec![(0, 0)];
-        let mut at = CHECKPOINT;
-        while at < text.len() {
-            while !text.is_char_boundary(at) {
-                at += 1;
-            }
-            let (byte, chars) = checkpoints[checkpoints.len() - 1];
-            checkpoints.push((at, chars + text[byte..at].chars().count()));
-            at += CHECKPOINT;
-        }
-        self.files.push(SourceFile { id, display: path.clone(), path, kind, text, encoding_error, line_starts, checkpoints });
+        let index = std::sync::OnceLock::new();
+        self.files.push(SourceFile { id, display: path.clone(), path, kind, text, encoding_error, index });
         id
     }
 

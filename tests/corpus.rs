@@ -52,7 +52,7 @@ fn all_text(lang: &str) -> &'static str {
                 for (_, t, _) in d.texts() {
                     let lt = if lang == "en" { &t.en } else { &t.cy };
                     if let Some(lt) = lt {
-                        out.push_str(&lt.value);
+                        out.push_str(&lt.value());
                         out.push('\n');
                     }
                 }

@@ -170,8 +170,8 @@ impl<'p, 'a> Builder<'p, 'a> {
 
     fn bi(&self, t: &ast::Text) -> Bi {
         Bi {
-            en: t.en.as_ref().map(|e| e.value.clone()).unwrap_or_default(),
-            cy: t.cy.as_ref().map(|c| c.value.clone()),
+            en: t.en.as_ref().map(|e| e.value().into_owned()).unwrap_or_default(),
+            cy: t.cy.as_ref().map(|c| c.value().into_owned()),
             welsh: self.welsh(t),
         }
     }
