@@ -253,3 +253,140 @@ impl fmt::Display for Location {
         write!(f, "{}:{}:{}", self.path, self.line, self.column)
     }
 }
+
+/// A text that shares its storage: a slice of a file's text (see [`SourceFile::text`]), or a
+/// text of its own. It reads as a `str`, and is published as one. The model's plain texts
+/// are such slices, so a title is kept once for the whole run, not once per phase.
+#[derive(Clone)]
+pub struct SharedStr {
+    text: std::sync::Arc<str>,
+    // `u32`: the parser refuses files too large for such offsets.
+    start: u32,
+    end: u32,
+}
+
+impl SharedStr {
+    /// `range` of a file's text, without copying it.
+    pub fn slice(text: &std::sync::Arc<str>, range: std::ops::Range<usize>) -> SharedStr {
+        debug_assert!(text.get(range.clone()).is_some(), "a slice at character boundaries");
+        SharedStr { text: text.clone(), start: range.start as u32, end: range.end as u32 }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text[self.start as usize..self.end as usize]
+    }
+}
+
+impl std::ops::Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(s: String) -> SharedStr {
+        let end = s.len() as u32;
+        SharedStr { text: std::sync::Arc::from(s), start: 0, end }
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(s: &str) -> SharedStr {
+        SharedStr { text: std::sync::Arc::from(s), start: 0, end: s.len() as u32 }
+    }
+}
+
+impl Default for SharedStr {
+    fn default() -> SharedStr {
+        SharedStr::from("")
+    }
+}
+
+impl PartialEq for SharedStr {
+    fn eq(&self, other: &SharedStr) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for SharedStr {}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialOrd for SharedStr {
+    fn partial_cmp(&self, other: &SharedStr) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SharedStr {
+    fn cmp(&self, other: &SharedStr) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::hash::Hash for SharedStr {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
+impl fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for SharedStr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shared_slice_reads_as_its_text_and_equals_a_copy() {
+        let file: std::sync::Arc<str> = std::sync::Arc::from("title \"Ŵyr\" end");
+        let slice = SharedStr::slice(&file, 7..11);
+        let copy = SharedStr::from("Ŵyr".to_string());
+        assert_eq!(&*slice, "Ŵyr");
+        assert_eq!(slice, copy);
+        assert_eq!(slice.cmp(&SharedStr::from("Ŵys")), std::cmp::Ordering::Less);
+        use std::hash::BuildHasher;
+        let state = std::collections::hash_map::RandomState::new();
+        assert_eq!(state.hash_one(&slice), state.hash_one(&copy));
+        assert_eq!(serde_json::to_string(&slice).unwrap(), "\"Ŵyr\"");
+        assert_eq!(format!("{slice} {slice:?}"), "Ŵyr \"Ŵyr\"");
+    }
+
+    #[test]
+    fn positions_are_found_without_an_index_made_in_advance() {
+        let mut p = Project::new();
+        let id = p.add_str("a.intent", "one\ntwo\r\nŵ3\n");
+        let f = p.file(id);
+        assert!(f.index.get().is_none(), "no index until a position is asked for");
+        assert_eq!(f.line_col(9), (3, 1));
+        assert_eq!(f.line_col(11), (3, 2));
+        assert_eq!(f.line_range(1), 4..7);
+        assert_eq!(f.line_count(), 4);
+    }
+}

@@ -3,7 +3,7 @@
 //! Nothing here is resolved yet: references are [`Ident`]s, and whether `under 1` names an
 //! intention that exists is the resolver's business.
 
-use crate::source::{Span, Spanned};
+use crate::source::{SharedStr, Span, Spanned};
 use crate::syntax::text;
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -92,6 +92,15 @@ impl LangText {
             Content::Plain { file, start, end } => Cow::Borrowed(&file[*start as usize..*end as usize]),
             Content::Block { file, start, end } => Cow::Owned(text::dedented(&file[*start as usize..*end as usize])),
             Content::Escaped(value) => Cow::Borrowed(value),
+        }
+    }
+
+    /// [`LangText::value`], kept: a `"…"` text without escapes shares the file's text.
+    pub fn shared_value(&self) -> SharedStr {
+        match &self.content {
+            Content::Plain { file, start, end } => SharedStr::slice(file, *start as usize..*end as usize),
+            Content::Block { .. } => SharedStr::from(self.value().into_owned()),
+            Content::Escaped(value) => SharedStr::from(value.as_str()),
         }
     }
 
