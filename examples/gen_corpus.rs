@@ -202,7 +202,7 @@ fn generate(from: &Path, scale: usize, out: &Path, terms_once: bool) -> Stats {
         let mut inserts: Vec<usize> = idents.iter().map(|i| i.span.end()).collect();
         inserts.sort_unstable();
         inserts.dedup();
-        templates.push(Template { path: f.path.clone(), text: f.text.clone(), inserts, drop, total, kept });
+        templates.push(Template { path: f.path.clone(), text: f.text.to_string(), inserts, drop, total, kept });
     }
 
     if out.exists() {
@@ -255,7 +255,7 @@ fn generate(from: &Path, scale: usize, out: &Path, terms_once: bool) -> Stats {
 
     // Targets files: copy 0's, with the values of every copy's requirements.
     for f in stamped.files.iter().filter(|f| f.kind == FileKind::Yaml) {
-        let mut text = f.text.clone();
+        let mut text = f.text.to_string();
         if !text.ends_with('\n') {
             text.push('\n');
         }

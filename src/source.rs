@@ -96,13 +96,43 @@ pub struct SourceFile {
     pub display: String,
     pub kind: FileKind,
     /// The text. For a file that is not valid UTF-8 this is a lossy copy, used only to show
-    /// where the problem is; `encoding_error` then says what was wrong.
-    pub text: String,
+    /// where the problem is; `encoding_error` then says what was wrong. Shared: the syntax
+    /// tree's texts are slices of it rather than copies (see `ast::LangText`).
+    pub text: std::sync::Arc<str>,
     pub encoding_error: Option<EncodingError>,
-    line_starts: Vec<usize>,
+    /// Where lines start, made the first time a position is asked for: a `check` that finds
+    /// nothing never needs them, and on a large project they were megabytes kept for nothing.
+    index: std::sync::OnceLock<LineIndex>,
+}
+
+/// The positions a file's line and column numbers are found from.
+#[derive(Debug, Clone)]
+struct LineIndex {
+    /// The byte offset each line starts at (`u32`: the loader refuses files of 4 GiB or more).
+    line_starts: Vec<u32>,
     /// (byte offset, characters before it) about every `CHECKPOINT` bytes, at character
     /// boundaries, starting with (0, 0).
     checkpoints: Vec<(usize, usize)>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut line_starts = Vec::with_capacity(text.len() / 64 + 1);
+        line_starts.push(0);
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| (i + 1) as u32));
+        line_starts.shrink_to_fit();
+        let mut checkpoints = vec![(0, 0)];
+        let mut at = CHECKPOINT;
+        while at < text.len() {
+            while !text.is_char_boundary(at) {
+                at += 1;
+            }
+            let (byte, chars) = checkpoints[checkpoints.len() - 1];
+            checkpoints.push((at, chars + text[byte..at].chars().count()));
+            at += CHECKPOINT;
+        }
+        LineIndex { line_starts, checkpoints }
+    }
 }
 
 const CHECKPOINT: usize = 4096;
@@ -116,11 +146,20 @@ pub enum EncodingError {
 }
 
 impl SourceFile {
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(&self.text))
+    }
+
+    /// The byte offset a 0-based line starts at, if there is such a line.
+    fn line_start(&self, line: usize) -> Option<usize> {
+        self.index().line_starts.get(line).map(|&s| s as usize)
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.line_index(offset);
-        let start = self.line_starts[line];
+        let start = self.line_start(line).unwrap_or(0);
         (line + 1, self.chars_before(offset) - self.chars_before(start) + 1)
     }
 
@@ -133,19 +172,22 @@ impl SourceFile {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let i = self.checkpoints.partition_point(|&(byte, _)| byte <= offset) - 1;
-        let (byte, chars) = self.checkpoints[i];
+        let checkpoints = &self.index().checkpoints;
+        let i = checkpoints.partition_point(|&(byte, _)| byte <= offset) - 1;
+        let (byte, chars) = checkpoints[i];
         chars + self.text[byte..offset].chars().count()
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.index().line_starts.len()
     }
 
     /// The 0-based line a byte offset is on.
     pub fn line_index(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
-        match self.line_starts.binary_search(&offset) {
+        // Every line start is at most the text's length, which fits in `u32`.
+        let at = offset as u32;
+        match self.index().line_starts.binary_search(&at) {
             Ok(i) => i,
             Err(i) => i - 1,
         }
@@ -153,8 +195,8 @@ impl SourceFile {
 
     /// The byte range of a 0-based line, without its line break (`\n` or `\r\n`).
     pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
-        let start = self.line_starts.get(line).copied().unwrap_or(self.text.len());
-        let end = self.line_starts.get(line + 1).map(|n| n - 1).unwrap_or(self.text.len());
+        let start = self.line_start(line).unwrap_or(self.text.len());
+        let end = self.line_start(line + 1).map(|n| n - 1).unwrap_or(self.text.len());
         let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
         start..end
     }
@@ -209,23 +251,13 @@ impl Project {
         let (text, encoding_error) = match std::str::from_utf8(bytes) {
             Ok(text) => {
                 let nul = text.find('\0').map(|offset| EncodingError::Nul { offset });
-                (text.to_string(), nul)
+                (std::sync::Arc::from(text), nul)
             }
-            Err(e) => (String::from_utf8_lossy(bytes).into_owned(), Some(EncodingError::NotUtf8 { offset: e.valid_up_to() })),
+            Err(e) => (std::sync::Arc::from(String::from_utf8_lossy(bytes)), Some(EncodingError::NotUtf8 { offset: e.valid_up_to() })),
         };
         let id = FileId(self.files.len() as u32);
-        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        let mut checkpoints = vec![(0, 0)];
-        let mut at = CHECKPOINT;
-        while at < text.len() {
-            while !text.is_char_boundary(at) {
-                at += 1;
-            }
-            let (byte, chars) = checkpoints[checkpoints.len() - 1];
-            checkpoints.push((at, chars + text[byte..at].chars().count()));
-            at += CHECKPOINT;
-        }
-        self.files.push(SourceFile { id, display: path.clone(), path, kind, text, encoding_error, line_starts, checkpoints });
+        let index = std::sync::OnceLock::new();
+        self.files.push(SourceFile { id, display: path.clone(), path, kind, text, encoding_error, index });
         Ok(id)
     }
 
@@ -280,6 +312,111 @@ impl fmt::Display for Location {
     }
 }
 
+/// A text that shares its storage: a slice of a file's text (see [`SourceFile::text`]), or a
+/// text of its own. It reads as a `str`, and is published as one. The model's plain texts
+/// are such slices, so a title is kept once for the whole run, not once per phase.
+#[derive(Clone)]
+pub struct SharedStr {
+    text: std::sync::Arc<str>,
+    // `u32`: the parser refuses files too large for such offsets.
+    start: u32,
+    end: u32,
+}
+
+impl SharedStr {
+    /// `range` of a file's text, without copying it.
+    pub fn slice(text: &std::sync::Arc<str>, range: std::ops::Range<usize>) -> SharedStr {
+        debug_assert!(text.get(range.clone()).is_some(), "a slice at character boundaries");
+        SharedStr { text: text.clone(), start: range.start as u32, end: range.end as u32 }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text[self.start as usize..self.end as usize]
+    }
+}
+
+impl std::ops::Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(s: String) -> SharedStr {
+        let end = s.len() as u32;
+        SharedStr { text: std::sync::Arc::from(s), start: 0, end }
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(s: &str) -> SharedStr {
+        SharedStr { text: std::sync::Arc::from(s), start: 0, end: s.len() as u32 }
+    }
+}
+
+impl Default for SharedStr {
+    fn default() -> SharedStr {
+        SharedStr::from("")
+    }
+}
+
+impl PartialEq for SharedStr {
+    fn eq(&self, other: &SharedStr) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for SharedStr {}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialOrd for SharedStr {
+    fn partial_cmp(&self, other: &SharedStr) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SharedStr {
+    fn cmp(&self, other: &SharedStr) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::hash::Hash for SharedStr {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
+impl fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for SharedStr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,5 +438,32 @@ mod tests {
         let span = Span::new(FileId(0), end - 1, end);
         assert_eq!((span.start(), span.end(), span.len()), (end - 1, end, 1));
         assert_eq!(span.range(), end - 1..end);
+    }
+
+    #[test]
+    fn a_shared_slice_reads_as_its_text_and_equals_a_copy() {
+        let file: std::sync::Arc<str> = std::sync::Arc::from("title \"Ŵyr\" end");
+        let slice = SharedStr::slice(&file, 7..11);
+        let copy = SharedStr::from("Ŵyr".to_string());
+        assert_eq!(&*slice, "Ŵyr");
+        assert_eq!(slice, copy);
+        assert_eq!(slice.cmp(&SharedStr::from("Ŵys")), std::cmp::Ordering::Less);
+        use std::hash::BuildHasher;
+        let state = std::collections::hash_map::RandomState::new();
+        assert_eq!(state.hash_one(&slice), state.hash_one(&copy));
+        assert_eq!(serde_json::to_string(&slice).unwrap(), "\"Ŵyr\"");
+        assert_eq!(format!("{slice} {slice:?}"), "Ŵyr \"Ŵyr\"");
+    }
+
+    #[test]
+    fn positions_are_found_without_an_index_made_in_advance() {
+        let mut p = Project::new();
+        let id = p.add_str("a.intent", "one\ntwo\r\nŵ3\n").unwrap();
+        let f = p.file(id);
+        assert!(f.index.get().is_none(), "no index until a position is asked for");
+        assert_eq!(f.line_col(9), (3, 1));
+        assert_eq!(f.line_col(11), (3, 2));
+        assert_eq!(f.line_range(1), 4..7);
+        assert_eq!(f.line_count(), 4);
     }
 }

@@ -52,7 +52,7 @@ fn all_text(lang: &str) -> &'static str {
                 for (_, t, _) in d.texts() {
                     let lt = if lang == "en" { &t.en } else { &t.cy };
                     if let Some(lt) = lt {
-                        out.push_str(&lt.value);
+                        out.push_str(&lt.value());
                         out.push('\n');
                     }
                 }
@@ -146,7 +146,7 @@ fn the_ogrs_bands_and_protected_characteristics() {
         assert_eq!((band.min, band.max), (from, to), "{}", s(b, "name"));
         assert_eq!(norm(&band.title.en), norm(s(b, "name")));
     }
-    let names: Vec<String> = m.characteristics.iter().map(|c| c.title.en.clone()).collect();
+    let names: Vec<String> = m.characteristics.iter().map(|c| c.title.en.to_string()).collect();
     let expected: Vec<String> = list("protected_characteristics").iter().map(|v| v.as_str().unwrap().to_string()).collect();
     assert_eq!(names, expected);
 }

@@ -107,7 +107,7 @@ fn moving_a_corpus_band_affects_only_the_offenders_it_moves() {
             assert!(f.text.contains("range 25 ..= 49") && f.text.contains("range 50 ..= 74"));
             f.text.replace("range 25 ..= 49", "range 25 ..= 54").replace("range 50 ..= 74", "range 55 ..= 74")
         } else {
-            f.text.clone()
+            f.text.to_string()
         };
         moved.add_str(f.path.clone(), &text).unwrap();
     }

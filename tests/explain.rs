@@ -61,7 +61,7 @@ fn codes_of(files: &[(String, String)], stamp: bool) -> Vec<&'static str> {
                 if f.path.ends_with(".intent") {
                     (f.path.clone(), intentc::syntax::stamp::stamp_file(&p, f.id).0)
                 } else {
-                    (f.path.clone(), f.text.clone())
+                    (f.path.clone(), f.text.to_string())
                 }
             })
             .collect();

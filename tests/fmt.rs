@@ -30,11 +30,11 @@ fn formatted(p: &Project) -> Project {
         let text = match f.kind {
             FileKind::Intent => match fmt::format_file(p, f.id) {
                 Ok(t) => t,
-                Err(Error::Syntax(_)) => f.text.clone(),
+                Err(Error::Syntax(_)) => f.text.to_string(),
                 Err(Error::Unsafe) => panic!("the layout of {} would change its meaning:\n{}", f.path, f.text),
                 Err(Error::TooLarge(e)) => panic!("{e}"),
             },
-            FileKind::Yaml => f.text.clone(),
+            FileKind::Yaml => f.text.to_string(),
         };
         out.add_str(f.path.clone(), &text).unwrap();
     }
@@ -233,13 +233,14 @@ fn the_corpus_means_the_same_and_builds_the_same_after_fmt() {
 fn pool() -> &'static Vec<String> {
     static POOL: OnceLock<Vec<String>> = OnceLock::new();
     POOL.get_or_init(|| {
-        let mut texts: Vec<String> = common::corpus().files.iter().filter(|f| f.kind == FileKind::Intent).map(|f| f.text.clone()).collect();
+        let mut texts: Vec<String> =
+            common::corpus().files.iter().filter(|f| f.kind == FileKind::Intent).map(|f| f.text.to_string()).collect();
         let mut paths = Vec::new();
         cases(&root().join("tests/fixtures"), &mut paths);
         paths.sort();
         for path in paths {
             let p = case_project(&std::fs::read_to_string(path).unwrap());
-            texts.extend(p.files.iter().filter(|f| f.kind == FileKind::Intent).map(|f| f.text.clone()));
+            texts.extend(p.files.iter().filter(|f| f.kind == FileKind::Intent).map(|f| f.text.to_string()));
         }
         let mut decls = Vec::new();
         for text in &texts {

@@ -56,7 +56,7 @@ pub fn check(symbols: &Symbols, only: &(dyn Fn(&Declaration) -> bool + Sync), er
 
 /// One prose text: its tree, and its mistakes.
 fn read_text(symbols: &Symbols, lt: &LangText) -> (Span, Prose, Vec<CheckError>) {
-    let reading = prose::read(&lt.value);
+    let reading = prose::read(&lt.value());
     let mut errors = Vec::new();
     for e in reading.errors {
         errors.push(CheckError::Markup { at: lt.span_of(e.start, e.end), problem: e.problem, help: e.help });

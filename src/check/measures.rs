@@ -83,8 +83,9 @@ pub fn check(symbols: &Symbols, errors: &mut Vec<CheckError>) {
         let fixed = r.target.kind == TargetKind::Fixed;
         for (lang, t) in [("English", &r.measure.en), ("Welsh", &r.measure.cy)] {
             let Some(t) = t else { continue };
-            let count = t.value.matches(PLACEHOLDER).count();
-            let other = find_other_placeholder(&t.value);
+            let value = t.value();
+            let count = value.matches(PLACEHOLDER).count();
+            let other = find_other_placeholder(&value);
             let problem = if let Some(p) = other {
                 Some((
                     format!("has an unknown placeholder `{p}`"),

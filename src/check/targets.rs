@@ -351,7 +351,7 @@ pub fn applies(req: &Requirement, est: &Establishment) -> bool {
 /// in [`check`].
 pub fn read(project: &Project, file: FileId) -> Result<Targets, Box<CheckError>> {
     let f = project.file(file);
-    let text = f.text.as_str();
+    let text = &*f.text;
     let at = |start: usize, end: usize| Span::new(file, start, end);
     let malformed = |span: Span, problem: String, help: &str| {
         Box::new(CheckError::MalformedTargets { at: span, problem, help: help.to_string(), related: None })

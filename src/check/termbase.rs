@@ -263,7 +263,7 @@ impl Termbase {
         if self.terms.is_empty() {
             return;
         }
-        let en_lower = fold_lower(&en.value);
+        let en_lower = fold_lower(en.words());
         let (mut candidates, mut lower_found) = (Vec::new(), Vec::new());
         for (p, start, end) in self.english.matches(&en_lower) {
             if !self.english.first[p].is_empty() && bounded(&en_lower, start, end, is_token_char) {
@@ -279,7 +279,7 @@ impl Termbase {
         let candidates = sorted(candidates);
         let lower_found = sorted(lower_found);
         let cased_found = if candidates.iter().any(|&i| self.terms[i].cased) {
-            let en_folded = fold(&en.value);
+            let en_folded = fold(en.words());
             sorted(
                 self.cased.matches(&en_folded).filter(|&(_, s, e)| bounded(&en_folded, s, e, char::is_alphanumeric)).map(|m| m.0).collect(),
             )
@@ -294,14 +294,14 @@ impl Termbase {
                 continue;
             }
             let welsh = welsh_found.get_or_insert_with(|| {
-                let cy_lower = fold_lower(&cy.value);
+                let cy_lower = fold_lower(cy.words());
                 sorted(self.welsh.matches(&cy_lower).filter(|&(_, s, _)| starts_word(&cy_lower, s)).map(|m| m.0).collect())
             });
             if term.cy.iter().any(|p| welsh.binary_search(p).is_ok()) {
                 continue;
             }
             // Point at the term itself when it stands on one line of the text.
-            let value_lower = en.value.to_lowercase();
+            let value_lower = en.value().to_lowercase();
             let at = term.en_lower.iter().filter(|f| !f.is_empty()).find_map(|f| find_word(&value_lower, f));
             missed.extend(term.members.iter().map(|m| (m, at.map_or(en.span, |p| en.span_of(p, p + m.en_first.len())))));
         }

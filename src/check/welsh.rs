@@ -76,7 +76,7 @@ fn check_text(b: &Bilingual, termbase: &Termbase, errors: &mut Vec<CheckError>) 
         return if b.text.en.is_some() { WelshState::Missing } else { WelshState::Current };
     };
     let state = stamped(b, en, cy, errors);
-    if let Some(what) = mismatch(&en.value, &cy.value) {
+    if let Some(what) = mismatch(en.words(), cy.words()) {
         errors.push(CheckError::LanguageMismatch { at: cy.span, english: en.span, field: b.field, decl: b.decl.to_string(), what });
     }
     termbase.check(en, cy, errors);
@@ -99,7 +99,7 @@ fn present<'a>(b: &Bilingual<'a>, errors: &mut Vec<CheckError>) -> Option<(&'a L
 
 /// The Welsh records the English it was made from, and that is the current English.
 fn stamped(b: &Bilingual, en: &LangText, cy: &LangText, errors: &mut Vec<CheckError>) -> WelshState {
-    let digest = text::digest(&en.value);
+    let digest = text::digest(en.words());
     match &cy.stamp {
         None => {
             errors.push(CheckError::UnstampedWelsh { at: cy.span, field: b.field, decl: b.decl.to_string(), digest });

@@ -44,7 +44,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> i32 {
                     continue;
                 }
             };
-            if text == f.text {
+            if *text == *f.text {
                 continue;
             }
             changed += 1;

@@ -323,7 +323,7 @@ pub fn decisions(old: &Policy, new: &Policy, max_pieces: usize) -> Vec<ServiceDe
         if !subject(old, s) && !subject(new, s) {
             continue;
         }
-        let name = new.services.iter().chain(&old.services).find(|x| x.id == s).map(|x| x.name.en.clone()).unwrap_or_default();
+        let name = new.services.iter().chain(&old.services).find(|x| x.id == s).map(|x| x.name.en.to_string()).unwrap_or_default();
         match service_regions(old, new, s, &domains, max_pieces) {
             None => {}
             Some(Ok(regions)) if regions.is_empty() => {}

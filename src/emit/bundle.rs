@@ -85,7 +85,7 @@ pub fn canonical(v: &Value) -> String {
 }
 
 fn text(b: &Bi) -> fmt::Text {
-    fmt::Text { en: b.en.clone(), cy: b.cy.clone().unwrap_or_else(|| b.en.clone()) }
+    fmt::Text { en: b.en.to_string(), cy: b.cy.as_ref().unwrap_or(&b.en).to_string() }
 }
 
 fn prose_text(p: &model::BiProse) -> fmt::Text {

@@ -39,7 +39,7 @@ pub fn format_file(project: &Project, id: FileId) -> Result<String, Error> {
     }
     let source = &project.file(id).text;
     let formatted = layout::format(source);
-    if formatted == *source {
+    if formatted == **source {
         return Ok(formatted);
     }
     let mut after = Project::new();
@@ -62,23 +62,15 @@ pub fn format_str(text: &str) -> Result<String, Error> {
 }
 
 /// What a parsed file says, with every position taken out: the syntax tree's debug form,
-/// without its spans and line maps.
+/// without its spans (a text shows its value, not where it is kept: see `ast::LangText`).
 fn shape_of(parsed: &syntax::ParsedFile) -> String {
     let full = format!("{:?}\n{:?}", parsed.ast, parsed.broken);
     let mut out = String::with_capacity(full.len());
     let mut rest = full.as_str();
-    loop {
-        let span = rest.find("Span { file: FileId(");
-        let map = rest.find("line_map: [");
-        let (at, close) = match (span, map) {
-            (Some(s), Some(m)) if m < s => (m, ']'),
-            (Some(s), _) => (s, '}'),
-            (None, Some(m)) => (m, ']'),
-            (None, None) => break,
-        };
+    while let Some(at) = rest.find("Span { file: FileId(") {
         out.push_str(&rest[..at]);
         out.push('_');
-        rest = match rest[at..].find(close) {
+        rest = match rest[at..].find('}') {
             Some(n) => &rest[at + n + 1..],
             None => "",
         };

@@ -242,7 +242,7 @@ fn id_items(a: &Analysis, kind: Option<Kind>) -> Vec<Item> {
     ids.into_iter()
         .map(|(id, (k, span))| {
             let title = a.parsed(span.file).and_then(|p| p.ast.declarations.iter().find(|d| d.id.span == *span)).and_then(|d| {
-                d.texts().first().and_then(|(_, t, _)| t.en.as_ref().map(|e| e.value.split_whitespace().collect::<Vec<_>>().join(" ")))
+                d.texts().first().and_then(|(_, t, _)| t.en.as_ref().map(|e| e.value().split_whitespace().collect::<Vec<_>>().join(" ")))
             });
             let detail = match title {
                 Some(t) => format!("{}: {}", k.noun(), t.chars().take(100).collect::<String>()),

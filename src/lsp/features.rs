@@ -160,7 +160,7 @@ fn declaration<'a>(a: &'a Analysis, id: &str) -> Option<&'a Declaration> {
 }
 
 fn plain(t: &Text) -> (String, String) {
-    let one = |lt: &Option<LangText>| lt.as_ref().map(|l| l.value.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default();
+    let one = |lt: &Option<LangText>| lt.as_ref().map(|l| l.value().split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default();
     (one(&t.en), one(&t.cy))
 }
 

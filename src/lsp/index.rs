@@ -120,7 +120,7 @@ fn links(lt: &LangText, source: &str) -> Vec<(String, Span)> {
     let literal = source.get(lt.span.range()).unwrap_or("");
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
-    for (id, _, _) in crate::syntax::prose::cross_references(&lt.value) {
+    for (id, _, _) in crate::syntax::prose::cross_references(&lt.value()) {
         let pattern = format!("](#{id})");
         let nth = seen.entry(id.clone()).or_insert(0);
         if let Some((at, _)) = literal.match_indices(&pattern).nth(*nth) {

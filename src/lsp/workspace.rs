@@ -52,7 +52,7 @@ impl Analysis {
 /// A file's analysis kept between runs while its text and place are the same.
 struct Cached {
     id: FileId,
-    text: String,
+    text: std::sync::Arc<str>,
     parsed: Option<ParsedFile>,
     syntax: Vec<Diagnostic>,
     /// The Welsh checks of its declarations, valid while the termbase is unchanged and its
@@ -140,7 +140,7 @@ impl ProjectState {
         // Keep what is still valid: same text at the same place.
         let mut changed = Vec::new();
         let mut cache = std::mem::take(&mut self.cache);
-        cache.retain(|path, c| project.find(path).is_some_and(|f| f.id == c.id && f.text == c.text));
+        cache.retain(|path, c| project.find(path).is_some_and(|f| f.id == c.id && *f.text == *c.text));
         for f in &project.files {
             if cache.contains_key(&f.path) {
                 continue;

@@ -170,8 +170,8 @@ impl<'p, 'a> Builder<'p, 'a> {
 
     fn bi(&self, t: &ast::Text) -> Bi {
         Bi {
-            en: t.en.as_ref().map(|e| e.value.clone()).unwrap_or_default(),
-            cy: t.cy.as_ref().map(|c| c.value.clone()),
+            en: t.en.as_ref().map(|e| e.shared_value()).unwrap_or_default(),
+            cy: t.cy.as_ref().map(|c| c.shared_value()),
             welsh: self.welsh(t),
         }
     }
@@ -190,8 +190,11 @@ impl<'p, 'a> Builder<'p, 'a> {
 
     /// The declarations of one kind with their bodies, in source order.
     fn each<T>(&self, kind: Kind, f: impl Fn(&ast::Declaration, &Body) -> Option<T>) -> Vec<T> {
-        let mut all: Vec<T> = self.symbols.all(kind).filter_map(|d| f(d, &d.body)).collect();
-        // The model lives as long as the syntax tree it was built from: no spare room.
+        // The model lives as long as the syntax tree it was built from: no spare room, and
+        // sized before it is filled (growing by doubling left the largest list, services,
+        // with up to twice its size at the peak).
+        let mut all: Vec<T> = Vec::with_capacity(self.symbols.all(kind).count());
+        all.extend(self.symbols.all(kind).filter_map(|d| f(d, &d.body)));
         all.shrink_to_fit();
         all
     }
@@ -436,7 +439,7 @@ impl<'p, 'a> Builder<'p, 'a> {
     /// offender: refused, never guessed.
     fn rules(&self) -> Result<Vec<Rule>, ModelError> {
         let mut unread = Vec::new();
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.rules.rules.len());
         for r in &self.rules.rules {
             let Some(condition) = r.condition.clone() else {
                 unread.push((r.id.clone(), r.rule.verb.span));

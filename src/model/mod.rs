@@ -12,6 +12,7 @@ pub use decide::Applied;
 pub use build::{build, intention_label, ModelError};
 
 use crate::check::logic::{Cond, Domain, Domains};
+pub use crate::source::SharedStr;
 use crate::syntax::ast::{self, Nation, Setting};
 use crate::syntax::prose::Prose;
 use serde::Serialize;
@@ -27,8 +28,8 @@ pub struct Source {
 /// `build` refuses; `check` can still build a model for inspection.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Bi {
-    pub en: String,
-    pub cy: Option<String>,
+    pub en: SharedStr,
+    pub cy: Option<SharedStr>,
     /// Whether the Welsh was made from this English. Not published: `intentc diff` uses it.
     #[serde(skip)]
     pub welsh: Welsh,

@@ -3,7 +3,10 @@
 //! Nothing here is resolved yet: references are [`Ident`]s, and whether `under 1` names an
 //! intention that exists is the resolver's business.
 
-use crate::source::{Span, Spanned};
+use crate::source::{SharedStr, Span, Spanned};
+use crate::syntax::text;
+use std::borrow::Cow;
+use std::sync::Arc;
 
 /// The declaration kinds, as written. The splitter uses this list to find where a new
 /// declaration starts when an earlier one was left open.
@@ -32,42 +35,135 @@ pub struct Ident {
 }
 
 /// One language's text, as written.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// The text is not copied out of the file: a `"…"` text without escapes is a slice of the
+/// file, and a `"""` text is the file's lines, whose indentation [`LangText::value`] removes
+/// when asked. (Copies of every text, kept for the whole run, were a fifth of `check`'s peak
+/// memory on a large project.)
+#[derive(Clone)]
 pub struct LangText {
-    /// The text after escapes and (for `"""` texts) indentation are removed.
-    pub value: String,
     /// The whole literal, quotes included.
     pub span: Span,
     /// `cy@5d1c0a9e`: the digest of the English this Welsh was made from.
     pub stamp: Option<Spanned<String>>,
     /// The language tag with its stamp (`cy@5d1c0a9e`); empty for a plain string.
     pub tag: Span,
-    /// For each line of `value`: its offset in `value` and the offset in the file where it
-    /// starts, so a mistake found in the text can be pointed at in the file. Empty for a
-    /// `"…"` text whose value is its content as written (no escape): it maps one to one from
-    /// just after the opening quote. (Most texts are such, and a vector each was a hundred
-    /// thousand allocations on a large project.)
-    pub line_map: Vec<(usize, usize)>,
+    content: Content,
+}
+
+/// Where a [`LangText`]'s value is: the file's text between the quotes (`start..end` in it;
+/// the parser refuses files too large for `u32` offsets), or, for a text with escapes, its
+/// own unescaped copy.
+#[derive(Clone)]
+enum Content {
+    /// A `"…"` text without escapes: its value is the text as written.
+    Plain { file: Arc<str>, start: u32, end: u32 },
+    /// A `"""…"""` text: its value is the text without its common indentation.
+    Block { file: Arc<str>, start: u32, end: u32 },
+    /// A `"…"` text with escapes, unescaped once (rare).
+    Escaped(String),
 }
 
 impl LangText {
-    /// The file position of an offset in `value`.
-    pub fn source_offset(&self, offset: usize) -> usize {
-        if self.line_map.is_empty() {
-            return self.span.start() + 1 + offset;
+    /// A `"…"` text without escapes: `content` is the range between the quotes in `file`.
+    pub fn plain(file: &Arc<str>, span: Span, content: std::ops::Range<usize>) -> LangText {
+        LangText::new(span, Content::Plain { file: file.clone(), start: content.start as u32, end: content.end as u32 })
+    }
+
+    /// A `"""…"""` text: `content` is the range between the quotes in `file`.
+    pub fn block(file: &Arc<str>, span: Span, content: std::ops::Range<usize>) -> LangText {
+        LangText::new(span, Content::Block { file: file.clone(), start: content.start as u32, end: content.end as u32 })
+    }
+
+    /// A `"…"` text with escapes, already unescaped.
+    pub fn escaped(span: Span, value: String) -> LangText {
+        LangText::new(span, Content::Escaped(value))
+    }
+
+    fn new(span: Span, content: Content) -> LangText {
+        // A plain string has no tag; `lower::bilingual` sets it.
+        LangText { span, stamp: None, tag: Span::new(span.file, span.start(), span.start()), content }
+    }
+
+    /// The text after escapes and (for `"""` texts) indentation are removed. A `"""` text is
+    /// dedented on each call: bind the value when it is used more than once.
+    pub fn value(&self) -> Cow<'_, str> {
+        match &self.content {
+            Content::Plain { file, start, end } => Cow::Borrowed(&file[*start as usize..*end as usize]),
+            Content::Block { file, start, end } => Cow::Owned(text::dedented(&file[*start as usize..*end as usize])),
+            Content::Escaped(value) => Cow::Borrowed(value),
         }
-        let i = match self.line_map.binary_search_by_key(&offset, |(v, _)| *v) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        match self.line_map.get(i) {
-            Some((v, s)) => s + (offset - v),
-            None => self.span.start(),
+    }
+
+    /// [`LangText::value`], kept: a `"…"` text without escapes shares the file's text.
+    pub fn shared_value(&self) -> SharedStr {
+        match &self.content {
+            Content::Plain { file, start, end } => SharedStr::slice(file, *start as usize..*end as usize),
+            Content::Block { .. } => SharedStr::from(self.value().into_owned()),
+            Content::Escaped(value) => SharedStr::from(value.as_str()),
+        }
+    }
+
+    /// A text with the same words as [`LangText::value`] (white space may differ: a `"""`
+    /// text's indentation is still there), without copying. For the checks that fold white
+    /// space anyway: the Welsh stamp's digest, the termbase, the numbers of the two languages.
+    pub fn words(&self) -> &str {
+        match &self.content {
+            Content::Plain { file, start, end } | Content::Block { file, start, end } => &file[*start as usize..*end as usize],
+            Content::Escaped(value) => value,
+        }
+    }
+
+    /// The file position of an offset in the value.
+    pub fn source_offset(&self, offset: usize) -> usize {
+        self.source_offsets(&[offset])[0]
+    }
+
+    /// [`LangText::source_offset`] of several offsets: a `"""` text's lines are mapped once.
+    fn source_offsets<const N: usize>(&self, offsets: &[usize; N]) -> [usize; N] {
+        match &self.content {
+            Content::Plain { start, .. } => offsets.map(|o| *start as usize + o),
+            // Escapes make the value shorter than the text as written; offsets are counted
+            // from the opening quote, near enough to point at the right words.
+            Content::Escaped(_) => offsets.map(|o| self.span.start() + 1 + o),
+            Content::Block { file, start, end } => {
+                let (_, map) = text::dedent(&file[*start as usize..*end as usize], *start as usize);
+                offsets.map(|offset| {
+                    let i = match map.binary_search_by_key(&offset, |(v, _)| *v) {
+                        Ok(i) => i,
+                        Err(i) => i.saturating_sub(1),
+                    };
+                    match map.get(i) {
+                        Some((v, s)) => s + (offset - v),
+                        None => self.span.start(),
+                    }
+                })
+            }
         }
     }
 
     pub fn span_of(&self, start: usize, end: usize) -> Span {
-        Span::new(self.span.file, self.source_offset(start), self.source_offset(end).max(self.source_offset(start)))
+        let [a, b] = self.source_offsets(&[start, end]);
+        Span::new(self.span.file, a, b.max(a))
+    }
+}
+
+/// The value, not where it is kept: two texts that say the same thing are equal, however
+/// they are indented in their files.
+impl PartialEq for LangText {
+    fn eq(&self, other: &LangText) -> bool {
+        self.span == other.span && self.stamp == other.stamp && self.tag == other.tag && self.value() == other.value()
+    }
+}
+
+impl std::fmt::Debug for LangText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LangText")
+            .field("value", &self.value())
+            .field("span", &self.span)
+            .field("stamp", &self.stamp)
+            .field("tag", &self.tag)
+            .finish()
     }
 }
 

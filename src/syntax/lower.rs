@@ -17,6 +17,7 @@ use crate::diagnostics::suggest;
 use crate::source::{FileId, Span, Spanned};
 use pest::iterators::Pair;
 use pest::Parser;
+use std::sync::Arc;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/intent.pest"]
@@ -27,6 +28,8 @@ type P<'i> = Pair<'i, Rule>;
 /// Context threaded through lowering: which file, where the chunk starts, and the errors.
 struct Cx<'e> {
     file: FileId,
+    /// The whole file's text: the texts of the tree are slices of it.
+    source: &'e Arc<str>,
     base: usize,
     errors: &'e mut Vec<SyntaxError>,
     /// A value was unreadable (a number too large): the declaration is reported broken rather
@@ -52,10 +55,10 @@ pub fn pest_only(text: &str, chunk: &Chunk) -> Option<usize> {
 }
 
 /// Parses and lowers one declaration. Returns `None` (after reporting) when it is broken.
-pub fn declaration(file: FileId, text: &str, chunk: &Chunk, errors: &mut Vec<SyntaxError>) -> Option<Declaration> {
+pub fn declaration(file: FileId, text: &Arc<str>, chunk: &Chunk, errors: &mut Vec<SyntaxError>) -> Option<Declaration> {
     pest::set_call_limit(std::num::NonZeroUsize::new(MAX_PARSER_CALLS));
     let source = &text[chunk.start..chunk.end];
-    let mut cx = Cx { file, base: chunk.start, errors, unreadable: false };
+    let mut cx = Cx { file, source: text, base: chunk.start, errors, unreadable: false };
     let unit = match IntentParser::parse(Rule::unit, source) {
         Ok(mut pairs) => pairs.next()?,
         Err(e) => {
@@ -408,7 +411,7 @@ fn string(cx: &mut Cx, p: P) -> Option<LangText> {
     let span = cx.span(&p);
     let inner = p.into_inner().next()?;
     let raw = inner.as_str();
-    let (value, line_map) = if inner.as_rule() == Rule::triple_string {
+    Some(if inner.as_rule() == Rule::triple_string {
         if let Some(tab) = text::tab_in_indentation(&raw[3..raw.len() - 3]) {
             let at = span.start() + 3 + tab;
             cx.errors.push(SyntaxError::TabIndentation {
@@ -416,27 +419,17 @@ fn string(cx: &mut Cx, p: P) -> Option<LangText> {
                 text: Span::new(cx.file, span.start(), span.start() + 3),
             });
         }
-        text::dedent(&raw[3..raw.len() - 3], span.start() + 3)
+        LangText::block(cx.source, span, span.start() + 3..span.start() + raw.len() - 3)
     } else if !raw.contains('\\') {
-        // The value is the content as written: mapped one to one, an empty map (see
-        // `LangText::line_map`).
-        (raw[1..raw.len() - 1].to_string(), Vec::new())
+        LangText::plain(cx.source, span, span.start() + 1..span.start() + raw.len() - 1)
     } else {
         match text::unescape(&raw[1..raw.len() - 1], span.start() + 1) {
-            Ok(v) => v,
+            Ok((value, _)) => LangText::escaped(span, value),
             Err((at, c)) => {
                 cx.errors.push(SyntaxError::BadEscape { at: Span::new(cx.file, at, at + 1 + c.len_utf8()), found: c });
-                (raw[1..raw.len() - 1].to_string(), Vec::new())
+                LangText::plain(cx.source, span, span.start() + 1..span.start() + raw.len() - 1)
             }
         }
-    };
-    Some(LangText {
-        value,
-        span,
-        stamp: None,
-        // A plain string has no tag; `bilingual` sets it.
-        tag: Span::new(span.file, span.start(), span.start()),
-        line_map,
     })
 }
 

@@ -432,7 +432,7 @@ pub fn parse_file(project: &Project, id: FileId) -> (ParsedFile, Vec<SyntaxError
         }
         None => {}
     }
-    let text = file.text.as_str();
+    let text: &str = &file.text;
     if text.len() > MAX_FILE_BYTES {
         errors.push(SyntaxError::TooLarge { at: at(0, 0), size: text.len() });
         return (parsed, errors);
@@ -459,7 +459,7 @@ pub fn parse_file(project: &Project, id: FileId) -> (ParsedFile, Vec<SyntaxError
             }
             continue;
         }
-        match lower::declaration(id, text, &chunk, &mut errors) {
+        match lower::declaration(id, &file.text, &chunk, &mut errors) {
             Some(decl) => parsed.ast.declarations.push(decl),
             None => {
                 if let Some((kind, id)) = &chunk.header {

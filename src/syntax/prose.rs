@@ -580,9 +580,10 @@ mod tests {
                 for (k, lt) in [&t.en, &t.cy].into_iter().enumerate() {
                     let Some(lt) = lt else { continue };
                     all[k] += 1;
-                    if let Some(fast) = fast(&lt.value) {
+                    let value = lt.value();
+                    if let Some(fast) = fast(&value) {
                         taken[k] += 1;
-                        assert_eq!(fast, read_markup(&lt.value), "{:?}", lt.value);
+                        assert_eq!(fast, read_markup(&value), "{value:?}");
                     }
                 }
             }

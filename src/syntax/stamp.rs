@@ -13,7 +13,7 @@ pub fn stamp_file(project: &Project, file: FileId) -> (String, usize) {
     let source = &project.file(file).text;
     let mut edits = edits(&parsed, source);
     edits.sort_by_key(|e| std::cmp::Reverse(e.tag.start));
-    let mut out = source.clone();
+    let mut out = source.to_string();
     for e in &edits {
         out.replace_range(e.tag.range(), &e.with);
     }
@@ -41,7 +41,7 @@ pub fn edits(parsed: &ParsedFile, source: &str) -> Vec<StampEdit> {
             if t.neutral || cy.tag.is_empty() {
                 continue;
             }
-            let wanted = format!("cy@{}", text::digest(&en.value));
+            let wanted = format!("cy@{}", text::digest(en.words()));
             if source.get(cy.tag.range()) != Some(wanted.as_str()) {
                 out.push(StampEdit { tag: cy.tag, text: cy.span, with: wanted });
             }

@@ -49,10 +49,41 @@ pub fn unescape(content: &str, base: usize) -> Result<Mapped, (usize, char)> {
 /// indentation of the closing quotes, and the indentation common to all non-blank lines is
 /// removed. Returns the text and, for each line, (offset in the text, offset in the file).
 pub fn dedent(content: &str, base: usize) -> (String, Vec<(usize, usize)>) {
+    let (lines, indent) = dedent_lines(content);
+    let mut out = String::with_capacity(content.len());
+    let mut map = Vec::with_capacity(lines.len());
+    for (i, (start, line)) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let cut = cut(line, indent);
+        map.push((out.len(), base + start + cut));
+        out.push_str(&line[cut..]);
+    }
+    (out, map)
+}
+
+/// [`dedent`]'s text alone, in a string of exactly its size.
+pub fn dedented(content: &str) -> String {
+    let (lines, indent) = dedent_lines(content);
+    let size = lines.iter().map(|(_, l)| l.len() - cut(l, indent) + 1).sum::<usize>().saturating_sub(1);
+    let mut out = String::with_capacity(size);
+    for (i, (_, line)) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&line[cut(line, indent)..]);
+    }
+    out
+}
+
+/// The lines a `"""` text keeps (offset in the content, line without `\r`), and the
+/// indentation they share.
+fn dedent_lines(content: &str) -> (Vec<(usize, &str)>, usize) {
     let mut lines: Vec<(usize, &str)> = Vec::new();
     let mut offset = 0;
     for line in content.split('\n') {
-        lines.push((base + offset, line.strip_suffix('\r').unwrap_or(line)));
+        lines.push((offset, line.strip_suffix('\r').unwrap_or(line)));
         offset += line.len() + 1;
     }
     if lines.len() > 1 && lines[0].1.trim().is_empty() {
@@ -67,17 +98,16 @@ pub fn dedent(content: &str, base: usize) -> (String, Vec<(usize, usize)>) {
         .map(|(_, l)| l.len() - l.trim_start_matches([' ', '\t']).len())
         .min()
         .unwrap_or(0);
-    let mut out = String::with_capacity(content.len());
-    let mut map = Vec::with_capacity(lines.len());
-    for (i, (start, line)) in lines.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        let cut = if line.trim().is_empty() { line.len() } else { indent.min(line.len()) };
-        map.push((out.len(), start + cut));
-        out.push_str(&line[cut..]);
+    (lines, indent)
+}
+
+/// How much of a line's start the dedent removes: a blank line goes whole.
+fn cut(line: &str, indent: usize) -> usize {
+    if line.trim().is_empty() {
+        line.len()
+    } else {
+        indent.min(line.len())
     }
-    (out, map)
 }
 
 /// The offset of a tab that makes a `"""` text's indentation ambiguous, if any. A tab has no
@@ -127,6 +157,24 @@ mod tests {
         assert_eq!(text, "one\n  two\n\nthree");
         assert_eq!(map[0], (0, 15));
         assert_eq!(map[1], (4, 23));
+    }
+
+    proptest::proptest! {
+        /// `dedented` is `dedent`'s text, made without the line map.
+        #[test]
+        fn dedented_is_dedents_text(content in "[ \t\r\na-c]{0,40}") {
+            proptest::prop_assert_eq!(dedented(&content), dedent(&content, 7).0);
+        }
+
+        /// Dedenting removes only white space: the checks that fold white space (the stamp's
+        /// digest, the termbase, the numbers) read a triple-quoted text as written
+        /// (`LangText::words`) and find what they would in its value.
+        #[test]
+        fn dedenting_keeps_the_words(content in "[ \t\r\na-c1,.]{0,40}") {
+            let value = dedented(&content);
+            proptest::prop_assert!(value.split_whitespace().eq(content.split_whitespace()));
+            proptest::prop_assert_eq!(digest(&value), digest(&content));
+        }
     }
 
     #[test]

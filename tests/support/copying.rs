@@ -127,7 +127,7 @@ pub fn measure(project: &Project, reference: &str) -> Share {
         for d in &parsed.ast.declarations {
             for (_, text, role) in d.texts() {
                 let (TextRole::Prose, Some(en)) = (role, &text.en) else { continue };
-                let w = prose_words(&en.value);
+                let w = prose_words(&en.value());
                 let marks = copied_marks(&w, &runs);
                 fs.words += w.len();
                 fs.copied += marks.iter().filter(|m| **m).count();

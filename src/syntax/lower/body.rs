@@ -306,11 +306,11 @@ fn term_forms(f: &mut Fields, lang: &'static str) -> Vec<Spanned<String>> {
                 match &item.node {
                     Item::Str(s) => {
                         // An empty form matches nothing: the term would silently never be checked.
-                        if s.value.trim().is_empty() {
+                        if s.value().trim().is_empty() {
                             let lang = if lang == "en" { "English" } else { "Welsh" };
                             f.cx.errors.push(SyntaxError::EmptyText { at: item.span, field: "term".into(), lang });
                         }
-                        out.push(Spanned::new(s.value.clone(), item.span));
+                        out.push(Spanned::new(s.value().into_owned(), item.span));
                     }
                     other => f.invalid(&field, item.span, "a term in quotes", other.describe()),
                 }

@@ -140,7 +140,7 @@ impl<'a, 'e> Fields<'a, 'e> {
     /// language: published, it would be an empty heading.
     pub(super) fn not_blank(&mut self, name: &str, t: &Text) {
         for (lang, text) in [("English", &t.en), ("Welsh", &t.cy)] {
-            if let Some(text) = text.as_ref().filter(|x| x.value.trim().is_empty()) {
+            if let Some(text) = text.as_ref().filter(|x| x.value().trim().is_empty()) {
                 self.cx.errors.push(SyntaxError::EmptyText { at: text.span, field: name.to_string(), lang });
             }
         }
@@ -164,7 +164,7 @@ impl<'a, 'e> Fields<'a, 'e> {
     pub(super) fn string(&mut self, name: &'static str) -> Option<Spanned<String>> {
         let f = self.take(name)?;
         match self.single(&f, "a text in quotes")? {
-            Spanned { node: Item::Str(s), span } => Some(Spanned::new(s.value, span)),
+            Spanned { node: Item::Str(s), span } => Some(Spanned::new(s.value().into_owned(), span)),
             Spanned { node: Item::Id(s), span } => Some(Spanned::new(s, span)),
             other => {
                 self.invalid(&f, other.span, "a text in quotes", other.node.describe());
