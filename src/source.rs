@@ -318,20 +318,20 @@ impl fmt::Display for Location {
 #[derive(Clone)]
 pub struct SharedStr {
     text: std::sync::Arc<str>,
-    // `u32`: the parser refuses files too large for such offsets.
-    start: u32,
-    end: u32,
+    // `usize`, not `u32` like a span's: a text of its own may be of any length.
+    start: usize,
+    end: usize,
 }
 
 impl SharedStr {
     /// `range` of a file's text, without copying it.
     pub fn slice(text: &std::sync::Arc<str>, range: std::ops::Range<usize>) -> SharedStr {
         debug_assert!(text.get(range.clone()).is_some(), "a slice at character boundaries");
-        SharedStr { text: text.clone(), start: range.start as u32, end: range.end as u32 }
+        SharedStr { text: text.clone(), start: range.start, end: range.end }
     }
 
     pub fn as_str(&self) -> &str {
-        &self.text[self.start as usize..self.end as usize]
+        &self.text[self.start..self.end]
     }
 }
 
@@ -344,14 +344,14 @@ impl std::ops::Deref for SharedStr {
 
 impl From<String> for SharedStr {
     fn from(s: String) -> SharedStr {
-        let end = s.len() as u32;
+        let end = s.len();
         SharedStr { text: std::sync::Arc::from(s), start: 0, end }
     }
 }
 
 impl From<&str> for SharedStr {
     fn from(s: &str) -> SharedStr {
-        SharedStr { text: std::sync::Arc::from(s), start: 0, end: s.len() as u32 }
+        SharedStr { text: std::sync::Arc::from(s), start: 0, end: s.len() }
     }
 }
 

@@ -52,7 +52,7 @@ pub struct LangText {
 }
 
 /// Where a [`LangText`]'s value is: the file's text between the quotes (`start..end` in it;
-/// the parser refuses files too large for `u32` offsets), or, for a text with escapes, its
+/// `Project::add` refuses files too large for `u32` offsets), or, for a text with escapes, its
 /// own unescaped copy.
 #[derive(Clone)]
 enum Content {
