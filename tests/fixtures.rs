@@ -105,6 +105,15 @@ fn run(path: &Path) {
     let result = intentc::check(&p, case.policy);
     let found: BTreeSet<String> = result.diagnostics.codes().into_iter().map(str::to_string).collect();
     assert_eq!(found, case.expect, "codes that fired in {}", path.display());
+    // `intentc check` runs the same phases without keeping the prose trees: it must find the
+    // very same diagnostics.
+    let diagnosed = intentc::diagnose(&p, case.policy);
+    assert_eq!(
+        render::render(&p, &diagnosed.items, render::Format::Short, false),
+        render::render(&p, &result.diagnostics.items, render::Format::Short, false),
+        "intentc::diagnose on {}",
+        path.display()
+    );
 
     let mut snap = String::new();
     for (path, body) in case.files.iter().filter(|(p, _)| p != "prelude.intent") {

@@ -87,7 +87,7 @@ targeting core {
     assert!(result.model.is_none());
     let (files, _) = intentc::syntax::parse_project(&project);
     let (symbols, _) = intentc::resolve::resolve(&files);
-    let checked = intentc::check::check_all(&project, &symbols);
+    let checked = intentc::check::check_all(&project, &symbols, intentc::check::Purpose::Build);
     match intentc::model::build(&project, &symbols, checked.facts) {
         Ok(policy) => panic!("the model was built; the rule's condition is {:?}", policy.rules[0].condition),
         Err(e) => {
@@ -107,7 +107,7 @@ fn the_model_refuses_what_the_checks_did_not_hand_over() {
     let project = intentc::cli::load::project(&Path::new(env!("CARGO_MANIFEST_DIR")).join("intentions")).unwrap();
     let (files, _) = intentc::syntax::parse_project(&project);
     let (symbols, _) = intentc::resolve::resolve(&files);
-    let checked = intentc::check::check_all(&project, &symbols);
+    let checked = intentc::check::check_all(&project, &symbols, intentc::check::Purpose::Build);
     assert!(intentc::model::build(&project, &symbols, checked.facts.clone()).is_ok(), "the corpus builds from the checks' facts");
     let gaps = |facts: &intentc::check::Facts| -> Vec<String> {
         match intentc::model::build(&project, &symbols, facts.clone()) {
@@ -135,6 +135,28 @@ fn the_model_refuses_what_the_checks_did_not_hand_over() {
     facts.rules.rules.clear();
     let policy = intentc::model::build(&project, &symbols, facts).unwrap();
     assert!(policy.rules.is_empty(), "the rules are the checks' flattening, not the model's own");
+
+    // `intentc check` (Purpose::Diagnose) drops each prose tree once read, but still hands
+    // over that the text was read: the model builds, with empty trees, and the same gap fires
+    // when the texts were not read at all.
+    let diagnosed = intentc::check::check_all(&project, &symbols, intentc::check::Purpose::Diagnose);
+    assert_eq!(diagnosed.errors, checked.errors);
+    let policy =
+        intentc::model::build(&project, &symbols, diagnosed.facts.clone()).expect("the corpus builds from the diagnosing checks' facts");
+    let texts: Vec<_> = policy.sections.iter().filter_map(|s| s.text.as_ref()).collect();
+    assert!(texts.len() >= 10, "the corpus's sections have texts: {}", texts.len());
+    assert!(texts.iter().all(|t| t.en.blocks.is_empty() && t.cy.as_ref().is_some_and(|cy| cy.blocks.is_empty())), "no tree was kept");
+    let mut facts = diagnosed.facts;
+    facts.prose = Default::default();
+    assert_eq!(
+        gaps(&facts).len(),
+        gaps(&{
+            let mut f = checked.facts.clone();
+            f.prose = Default::default();
+            f
+        })
+        .len()
+    );
 }
 
 /// A requirement that measures no intention is shown as such in Annex C, in both languages,

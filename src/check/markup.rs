@@ -2,7 +2,7 @@
 //! that lead nowhere are reported, and the trees are kept for the model (which does not parse
 //! a text again).
 
-use super::CheckError;
+use super::{CheckError, Purpose};
 use crate::resolve::{Kind, Symbols};
 use crate::source::Span;
 use crate::syntax::ast::*;
@@ -42,9 +42,22 @@ fn prose_texts<'a>(symbols: &Symbols<'a>, only: &dyn Fn(&Declaration) -> bool) -
 
 /// Reads the prose texts of the declarations `only` accepts; reports their mistakes. Texts are
 /// read in parallel (rayon) and the results kept in source order.
-pub fn check(symbols: &Symbols, only: &(dyn Fn(&Declaration) -> bool + Sync), errors: &mut Vec<CheckError>) -> ProseTexts {
+/// With [`Purpose::Diagnose`] each tree is dropped once read, and an empty one stands for it:
+/// the model still finds every text read.
+pub fn check(
+    symbols: &Symbols,
+    only: &(dyn Fn(&Declaration) -> bool + Sync),
+    purpose: Purpose,
+    errors: &mut Vec<CheckError>,
+) -> ProseTexts {
     use rayon::prelude::*;
-    let read: Vec<(Span, Prose, Vec<CheckError>)> = prose_texts(symbols, only).into_par_iter().map(|lt| read_text(symbols, lt)).collect();
+    let read: Vec<(Span, Prose, Vec<CheckError>)> = prose_texts(symbols, only)
+        .into_par_iter()
+        .map(|lt| {
+            let (span, prose, errors) = read_text(symbols, lt);
+            (span, if purpose == Purpose::Build { prose } else { Prose::default() }, errors)
+        })
+        .collect();
     // Sized once: growing the table would move every tree read so far, more than once.
     let mut texts = ProseTexts { by_span: HashMap::with_capacity(read.len()) };
     for (span, prose, found) in read {

@@ -531,14 +531,26 @@ pub struct Checked<'a> {
 
 /// Runs every check.
 pub fn check(project: &Project, symbols: &Symbols) -> Vec<CheckError> {
-    check_all(project, symbols).errors
+    check_all(project, symbols, Purpose::Diagnose).errors
+}
+
+/// What the checks are run for: what they keep for the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Documents will be written: keep every prose tree.
+    Build,
+    /// Only the diagnostics are wanted (`intentc check`): the prose trees, which only the
+    /// documents need and which are most of a large project's memory, are read for their
+    /// mistakes and dropped. The model is still built from the rest, so its refusals are
+    /// reported the same.
+    Diagnose,
 }
 
 /// Runs every check, and keeps what they built for the model.
 ///
 /// The whole-project checks and the per-text ones run side by side (rayon); the errors come
 /// out in the same order whatever ran where.
-pub fn check_all<'a>(project: &Project, symbols: &Symbols<'a>) -> Checked<'a> {
+pub fn check_all<'a>(project: &Project, symbols: &Symbols<'a>, purpose: Purpose) -> Checked<'a> {
     let ((mut errors, (rules, targets)), (texts, prose, welsh)) = rayon::join(
         || project_checks(project, symbols),
         || {
@@ -548,7 +560,7 @@ pub fn check_all<'a>(project: &Project, symbols: &Symbols<'a>) -> Checked<'a> {
             let ((prose, markup_errors), termbase) = rayon::join(
                 || {
                     let mut errors = Vec::new();
-                    (markup::check(symbols, &|_| true, &mut errors), errors)
+                    (markup::check(symbols, &|_| true, purpose, &mut errors), errors)
                 },
                 || termbase::Termbase::new(symbols),
             );
@@ -583,7 +595,7 @@ fn project_checks<'a>(project: &Project, symbols: &Symbols<'a>) -> (Vec<CheckErr
 /// language server runs them only for the files that changed while the termbase is the same.
 pub fn check_welsh(symbols: &Symbols, only: &(dyn Fn(&crate::syntax::ast::Declaration) -> bool + Sync)) -> Vec<CheckError> {
     let mut errors = Vec::new();
-    markup::check(symbols, only, &mut errors);
+    markup::check(symbols, only, Purpose::Diagnose, &mut errors);
     welsh::check(symbols, &termbase::Termbase::new(symbols), only, &mut errors);
     errors
 }

@@ -289,9 +289,9 @@ fn check(path: &std::path::Path, report: &Report) -> i32 {
             return USAGE;
         }
     };
-    let result = crate::check(&project, policy(report));
-    print_diagnostics(&project, &result.diagnostics.items, report);
-    if result.diagnostics.has_errors() {
+    let diagnostics = crate::diagnose(&project, policy(report));
+    print_diagnostics(&project, &diagnostics.items, report);
+    if diagnostics.has_errors() {
         FOUND_ERRORS
     } else {
         OK
