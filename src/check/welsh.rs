@@ -89,7 +89,7 @@ fn present<'a>(b: &Bilingual<'a>, errors: &mut Vec<CheckError>) -> Option<(&'a L
         (Some(en), Some(cy)) => Some((en, cy)),
         (Some(en), None) => {
             // A text written as a plain string (`title "…"`) has no language tag.
-            let plain = en.tag.is_empty();
+            let plain = en.tag().is_empty();
             errors.push(CheckError::MissingWelsh { at: en.span, field: b.field, decl: b.decl.to_string(), plain });
             None
         }
@@ -100,7 +100,7 @@ fn present<'a>(b: &Bilingual<'a>, errors: &mut Vec<CheckError>) -> Option<(&'a L
 /// The Welsh records the English it was made from, and that is the current English.
 fn stamped(b: &Bilingual, en: &LangText, cy: &LangText, errors: &mut Vec<CheckError>) -> WelshState {
     let digest = text::digest(en.words());
-    match &cy.stamp {
+    match cy.stamp() {
         None => {
             errors.push(CheckError::UnstampedWelsh { at: cy.span, field: b.field, decl: b.decl.to_string(), digest });
             WelshState::Unstamped
@@ -113,7 +113,7 @@ fn stamped(b: &Bilingual, en: &LangText, cy: &LangText, errors: &mut Vec<CheckEr
                     english: en.span,
                     field: b.field,
                     decl: b.decl.to_string(),
-                    recorded: s.node.clone(),
+                    recorded: s.node.to_string(),
                     current: digest,
                 });
             }

@@ -39,68 +39,97 @@ pub struct Ident {
 /// The text is not copied out of the file: a `"…"` text without escapes is a slice of the
 /// file, and a `"""` text is the file's lines, whose indentation [`LangText::value`] removes
 /// when asked. (Copies of every text, kept for the whole run, were a fifth of `check`'s peak
-/// memory on a large project.)
+/// memory on a large project.) Where the value is in the file follows from the literal's
+/// span, and the language tag and stamp are read from the file too, so a text is 48 bytes:
+/// a project holds tens of thousands of them, and every absent optional text takes a
+/// [`Text`]'s room.
 #[derive(Clone)]
 pub struct LangText {
+    /// The file's text, which `span` and the tag point into (`Project::add` refuses files too
+    /// large for `u32` offsets).
+    file: Arc<str>,
+    /// A `"…"` text with escapes, unescaped once (rare; boxed twice so the common case pays
+    /// one pointer).
+    escaped: Option<Box<String>>,
     /// The whole literal, quotes included.
     pub span: Span,
-    /// `cy@5d1c0a9e`: the digest of the English this Welsh was made from.
-    pub stamp: Option<Spanned<String>>,
-    /// The language tag with its stamp (`cy@5d1c0a9e`); empty for a plain string.
-    pub tag: Span,
-    content: Content,
+    /// The language tag with its stamp (`cy@5d1c0a9e`): `tag_start..tag_end` in the file;
+    /// empty, at the literal's start, for a plain string.
+    tag_start: u32,
+    tag_end: u32,
+    /// A `"""…"""` text: its value is the text without its common indentation.
+    block: bool,
 }
 
-/// Where a [`LangText`]'s value is: the file's text between the quotes (`start..end` in it;
-/// `Project::add` refuses files too large for `u32` offsets), or, for a text with escapes, its
-/// own unescaped copy.
-#[derive(Clone)]
-enum Content {
-    /// A `"…"` text without escapes: its value is the text as written.
-    Plain { file: Arc<str>, start: u32, end: u32 },
-    /// A `"""…"""` text: its value is the text without its common indentation.
-    Block { file: Arc<str>, start: u32, end: u32 },
-    /// A `"…"` text with escapes, unescaped once (rare).
-    Escaped(String),
-}
+// A regression here multiplies across every text of a project (see the note above).
+const _: () = assert!(std::mem::size_of::<LangText>() <= 48);
+const _: () = assert!(std::mem::size_of::<Option<LangText>>() <= 48);
 
 impl LangText {
-    /// A `"…"` text without escapes: `content` is the range between the quotes in `file`.
-    pub fn plain(file: &Arc<str>, span: Span, content: std::ops::Range<usize>) -> LangText {
-        LangText::new(span, Content::Plain { file: file.clone(), start: content.start as u32, end: content.end as u32 })
+    /// A `"…"` text without escapes (or one whose escape is wrong, reported, and left as
+    /// written): `span` is the literal in `file`, quotes included.
+    pub fn plain(file: &Arc<str>, span: Span) -> LangText {
+        LangText::new(file, span, false, None)
     }
 
-    /// A `"""…"""` text: `content` is the range between the quotes in `file`.
-    pub fn block(file: &Arc<str>, span: Span, content: std::ops::Range<usize>) -> LangText {
-        LangText::new(span, Content::Block { file: file.clone(), start: content.start as u32, end: content.end as u32 })
+    /// A `"""…"""` text: `span` is the literal in `file`, quotes included.
+    pub fn block(file: &Arc<str>, span: Span) -> LangText {
+        LangText::new(file, span, true, None)
     }
 
     /// A `"…"` text with escapes, already unescaped.
-    pub fn escaped(span: Span, value: String) -> LangText {
-        LangText::new(span, Content::Escaped(value))
+    pub fn escaped(file: &Arc<str>, span: Span, value: String) -> LangText {
+        LangText::new(file, span, false, Some(Box::new(value)))
     }
 
-    fn new(span: Span, content: Content) -> LangText {
+    fn new(file: &Arc<str>, span: Span, block: bool, escaped: Option<Box<String>>) -> LangText {
         // A plain string has no tag; `lower::bilingual` sets it.
-        LangText { span, stamp: None, tag: Span::new(span.file, span.start(), span.start()), content }
+        LangText { file: file.clone(), escaped, span, tag_start: span.start, tag_end: span.start, block }
+    }
+
+    /// The language tag with its stamp (`cy@5d1c0a9e`); empty for a plain string.
+    pub fn tag(&self) -> Span {
+        Span::new(self.span.file, self.tag_start as usize, self.tag_end as usize)
+    }
+
+    /// Sets the language tag (`en`, `cy@5d1c0a9e`): `tag` is in the text's file.
+    pub(crate) fn set_tag(&mut self, tag: Span) {
+        self.tag_start = tag.start;
+        self.tag_end = tag.end;
+    }
+
+    /// `cy@5d1c0a9e`: the digest of the English this Welsh was made from (`5d1c0a9e`), with
+    /// the span of `@5d1c0a9e`. Any number of hex digits, as written: a wrong length is the
+    /// syntax phase's to report.
+    pub fn stamp(&self) -> Option<Spanned<&str>> {
+        let tag = self.file.get(self.tag_start as usize..self.tag_end as usize)?;
+        let at = tag.find('@')?;
+        Some(Spanned::new(&tag[at + 1..], Span::new(self.span.file, self.tag_start as usize + at, self.tag_end as usize)))
+    }
+
+    /// Where the value is in the file, quotes removed (before escapes and indentation are).
+    fn content(&self) -> std::ops::Range<usize> {
+        let quotes = if self.block { 3 } else { 1 };
+        let (start, end) = (self.span.start(), self.span.end());
+        (start + quotes).min(end)..end.saturating_sub(quotes).max(start)
     }
 
     /// The text after escapes and (for `"""` texts) indentation are removed. A `"""` text is
     /// dedented on each call: bind the value when it is used more than once.
     pub fn value(&self) -> Cow<'_, str> {
-        match &self.content {
-            Content::Plain { file, start, end } => Cow::Borrowed(&file[*start as usize..*end as usize]),
-            Content::Block { file, start, end } => Cow::Owned(text::dedented(&file[*start as usize..*end as usize])),
-            Content::Escaped(value) => Cow::Borrowed(value),
+        match &self.escaped {
+            Some(value) => Cow::Borrowed(value.as_str()),
+            None if self.block => Cow::Owned(text::dedented(&self.file[self.content()])),
+            None => Cow::Borrowed(&self.file[self.content()]),
         }
     }
 
     /// [`LangText::value`], kept: a `"…"` text without escapes shares the file's text.
     pub fn shared_value(&self) -> SharedStr {
-        match &self.content {
-            Content::Plain { file, start, end } => SharedStr::slice(file, *start as usize..*end as usize),
-            Content::Block { .. } => SharedStr::from(self.value().into_owned()),
-            Content::Escaped(value) => SharedStr::from(value.as_str()),
+        match &self.escaped {
+            Some(value) => SharedStr::from(value.as_str()),
+            None if self.block => SharedStr::from(self.value().into_owned()),
+            None => SharedStr::slice(&self.file, self.content()),
         }
     }
 
@@ -108,9 +137,9 @@ impl LangText {
     /// text's indentation is still there), without copying. For the checks that fold white
     /// space anyway: the Welsh stamp's digest, the termbase, the numbers of the two languages.
     pub fn words(&self) -> &str {
-        match &self.content {
-            Content::Plain { file, start, end } | Content::Block { file, start, end } => &file[*start as usize..*end as usize],
-            Content::Escaped(value) => value,
+        match &self.escaped {
+            Some(value) => value,
+            None => &self.file[self.content()],
         }
     }
 
@@ -121,25 +150,26 @@ impl LangText {
 
     /// [`LangText::source_offset`] of several offsets: a `"""` text's lines are mapped once.
     fn source_offsets<const N: usize>(&self, offsets: &[usize; N]) -> [usize; N] {
-        match &self.content {
-            Content::Plain { start, .. } => offsets.map(|o| *start as usize + o),
+        let content = self.content();
+        if self.escaped.is_some() {
             // Escapes make the value shorter than the text as written; offsets are counted
             // from the opening quote, near enough to point at the right words.
-            Content::Escaped(_) => offsets.map(|o| self.span.start() + 1 + o),
-            Content::Block { file, start, end } => {
-                let (_, map) = text::dedent(&file[*start as usize..*end as usize], *start as usize);
-                offsets.map(|offset| {
-                    let i = match map.binary_search_by_key(&offset, |(v, _)| *v) {
-                        Ok(i) => i,
-                        Err(i) => i.saturating_sub(1),
-                    };
-                    match map.get(i) {
-                        Some((v, s)) => s + (offset - v),
-                        None => self.span.start(),
-                    }
-                })
-            }
+            return offsets.map(|o| self.span.start() + 1 + o);
         }
+        if !self.block {
+            return offsets.map(|o| content.start + o);
+        }
+        let (_, map) = text::dedent(&self.file[content.clone()], content.start);
+        offsets.map(|offset| {
+            let i = match map.binary_search_by_key(&offset, |(v, _)| *v) {
+                Ok(i) => i,
+                Err(i) => i.saturating_sub(1),
+            };
+            match map.get(i) {
+                Some((v, s)) => s + (offset - v),
+                None => self.span.start(),
+            }
+        })
     }
 
     pub fn span_of(&self, start: usize, end: usize) -> Span {
@@ -152,7 +182,7 @@ impl LangText {
 /// they are indented in their files.
 impl PartialEq for LangText {
     fn eq(&self, other: &LangText) -> bool {
-        self.span == other.span && self.stamp == other.stamp && self.tag == other.tag && self.value() == other.value()
+        self.span == other.span && self.stamp() == other.stamp() && self.tag() == other.tag() && self.value() == other.value()
     }
 }
 
@@ -161,8 +191,8 @@ impl std::fmt::Debug for LangText {
         f.debug_struct("LangText")
             .field("value", &self.value())
             .field("span", &self.span)
-            .field("stamp", &self.stamp)
-            .field("tag", &self.tag)
+            .field("stamp", &self.stamp())
+            .field("tag", &self.tag())
             .finish()
     }
 }

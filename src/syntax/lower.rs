@@ -419,15 +419,15 @@ fn string(cx: &mut Cx, p: P) -> Option<LangText> {
                 text: Span::new(cx.file, span.start(), span.start() + 3),
             });
         }
-        LangText::block(cx.source, span, span.start() + 3..span.start() + raw.len() - 3)
+        LangText::block(cx.source, span)
     } else if !raw.contains('\\') {
-        LangText::plain(cx.source, span, span.start() + 1..span.start() + raw.len() - 1)
+        LangText::plain(cx.source, span)
     } else {
         match text::unescape(&raw[1..raw.len() - 1], span.start() + 1) {
-            Ok((value, _)) => LangText::escaped(span, value),
+            Ok((value, _)) => LangText::escaped(cx.source, span, value),
             Err((at, c)) => {
                 cx.errors.push(SyntaxError::BadEscape { at: Span::new(cx.file, at, at + 1 + c.len_utf8()), found: c });
-                LangText::plain(cx.source, span, span.start() + 1..span.start() + raw.len() - 1)
+                LangText::plain(cx.source, span)
             }
         }
     })
@@ -446,7 +446,7 @@ fn bilingual(cx: &mut Cx, p: P, field: &str) -> Text {
         let tag_span = cx.span(&tag);
         let mut parts = tag.into_inner();
         let Some(lang) = parts.next() else { continue };
-        let stamp = parts.next().map(|s| Spanned::new(s.as_str()[1..].to_string(), cx.span(&s)));
+        let stamp = parts.next().map(|s| Spanned::new(&s.as_str()[1..], cx.span(&s)));
         let Some(mut text) = string(cx, s) else {
             continue;
         };
@@ -463,8 +463,8 @@ fn bilingual(cx: &mut Cx, p: P, field: &str) -> Text {
                 });
             }
         }
-        text.stamp = stamp;
-        text.tag = tag_span;
+        // The stamp is read from the tag's text when asked (`LangText::stamp`).
+        text.set_tag(tag_span);
         let slot = match lang.as_str() {
             "en" => &mut en,
             "cy" => &mut cy,
@@ -490,7 +490,7 @@ fn bilingual(cx: &mut Cx, p: P, field: &str) -> Text {
     // The English is the source every other language is made from: with only Welsh, the
     // English edition would have a blank where the text stands.
     if let (None, Some(cy)) = (&en, &cy) {
-        cx.errors.push(SyntaxError::NoEnglish { at: cy.tag.to(cy.span), field: field.to_string() });
+        cx.errors.push(SyntaxError::NoEnglish { at: cy.tag().to(cy.span), field: field.to_string() });
     }
     Text { en, cy, span, neutral: false }
 }

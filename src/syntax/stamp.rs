@@ -38,12 +38,12 @@ pub fn edits(parsed: &ParsedFile, source: &str) -> Vec<StampEdit> {
     for d in &parsed.ast.declarations {
         for (_, t, _) in d.texts() {
             let (Some(en), Some(cy)) = (&t.en, &t.cy) else { continue };
-            if t.neutral || cy.tag.is_empty() {
+            if t.neutral || cy.tag().is_empty() {
                 continue;
             }
             let wanted = format!("cy@{}", text::digest(en.words()));
-            if source.get(cy.tag.range()) != Some(wanted.as_str()) {
-                out.push(StampEdit { tag: cy.tag, text: cy.span, with: wanted });
+            if source.get(cy.tag().range()) != Some(wanted.as_str()) {
+                out.push(StampEdit { tag: cy.tag(), text: cy.span, with: wanted });
             }
         }
     }
