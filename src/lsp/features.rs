@@ -309,7 +309,7 @@ fn hover_rule(a: &Analysis, file: FileId, off: usize) -> Option<(String, Span)> 
         None if rule.verb.node != Verb::Note => out.push_str("  \n*Label:* the document's own"),
         None => {}
     }
-    let text = |c: &Option<crate::source::Spanned<Condition>>| {
+    let text = |c: &Option<Box<crate::source::Spanned<Condition>>>| {
         c.as_ref().map(|c| a.project.text(c.span).split_whitespace().collect::<Vec<_>>().join(" "))
     };
     if let Some(w) = text(&rule.when) {

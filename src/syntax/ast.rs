@@ -273,7 +273,7 @@ pub struct Document {
     pub title: Text,
     pub commissioner: Ident,
     pub period: Spanned<(Date, Date)>,
-    pub signed: Option<Text>,
+    pub signed: Option<Box<Text>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -281,7 +281,7 @@ pub struct Section {
     pub under: Option<Ident>,
     pub annex: Option<Spanned<String>>,
     pub title: Text,
-    pub text: Option<Text>,
+    pub text: Option<Box<Text>>,
     pub includes: Option<Spanned<Generated>>,
 }
 
@@ -317,13 +317,13 @@ pub struct Intention {
     pub applies: Option<Spanned<Vec<Nation>>>,
     pub partners: Vec<Ident>,
     pub title: Text,
-    pub text: Option<Text>,
-    pub summary: Option<Text>,
-    pub expects: Option<Text>,
+    pub text: Option<Box<Text>>,
+    pub summary: Option<Box<Text>>,
+    pub expects: Option<Box<Text>>,
     pub measured_by: Vec<Ident>,
     /// The span of the `measured_by` field, when there is one.
     pub measured_by_span: Option<Span>,
-    pub unmeasured: Option<Text>,
+    pub unmeasured: Option<Box<Text>>,
 }
 
 /// A declaration that is only a name: theme, heading, characteristic.
@@ -370,7 +370,7 @@ impl PartnerKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Partner {
     pub name: Text,
-    pub short: Option<Text>,
+    pub short: Option<Box<Text>>,
     pub kind: Spanned<PartnerKind>,
     pub applies: Spanned<Vec<Nation>>,
 }
@@ -436,7 +436,7 @@ pub struct Requirement {
     pub applies: Option<Spanned<Vec<Nation>>>,
     pub part_of: Option<Ident>,
     /// Why no intention lists it in `measured_by` (publisher's addition).
-    pub no_intention: Option<Text>,
+    pub no_intention: Option<Box<Text>>,
 }
 
 /// A number of sessions: exactly, within a range, or beyond a bound.
@@ -479,11 +479,11 @@ impl ServiceKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     pub name: Text,
-    pub short: Option<Text>,
+    pub short: Option<Box<Text>>,
     pub kind: Spanned<ServiceKind>,
     pub within: Option<Ident>,
     pub sessions: Option<Spanned<Sessions>>,
-    pub text: Option<Text>,
+    pub text: Option<Box<Text>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -506,7 +506,7 @@ pub struct Band {
     pub id: Ident,
     pub range: Spanned<(f64, f64)>,
     pub title: Text,
-    pub text: Option<Text>,
+    pub text: Option<Box<Text>>,
     pub span: Span,
 }
 
@@ -607,14 +607,14 @@ pub struct Rule {
     pub verb: Spanned<Verb>,
     pub number: Option<Spanned<u32>>,
     pub target: Option<Ident>,
-    pub when: Option<Spanned<Condition>>,
-    pub unless: Option<Spanned<Condition>>,
+    pub when: Option<Box<Spanned<Condition>>>,
+    pub unless: Option<Box<Spanned<Condition>>>,
     pub sessions: Option<Spanned<Sessions>>,
     pub examples: Vec<Ident>,
-    pub text: Option<Text>,
+    pub text: Option<Box<Text>>,
     /// `derived { en "…" cy "…" }`: the decision is the publisher's reading of unlabelled
     /// guidance, not the document's own label; the text says why it is read so.
-    pub derived: Option<Text>,
+    pub derived: Option<Box<Text>>,
     pub span: Span,
 }
 
@@ -627,12 +627,11 @@ pub enum ScopeKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scope {
     pub kind: ScopeKind,
-    pub text: Option<Text>,
+    pub text: Option<Box<Text>>,
     pub items: Vec<TargetingItem>,
     pub span: Span,
 }
 
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum TargetingItem {
     Rule(Rule),
@@ -644,7 +643,7 @@ pub struct Targeting {
     pub under: Option<Ident>,
     pub part: Option<Spanned<String>>,
     pub title: Text,
-    pub text: Option<Text>,
+    pub text: Option<Box<Text>>,
     pub bands: Option<Ident>,
     pub overrides: Vec<Ident>,
     pub items: Vec<TargetingItem>,
@@ -657,7 +656,7 @@ pub struct Establishment {
     pub sector: Spanned<Sector>,
     pub applies: Spanned<Nation>,
     pub targets: Option<Spanned<String>>,
-    pub text: Option<Text>,
+    pub text: Option<Box<Text>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -696,7 +695,7 @@ impl Declaration {
     pub fn texts(&self) -> Vec<(&'static str, &Text, TextRole)> {
         use TextRole::*;
         type Out<'a> = Vec<(&'static str, &'a Text, TextRole)>;
-        fn opt<'a>(name: &'static str, t: &'a Option<Text>, role: TextRole, out: &mut Out<'a>) {
+        fn opt<'a>(name: &'static str, t: &'a Option<Box<Text>>, role: TextRole, out: &mut Out<'a>) {
             if let Some(t) = t {
                 out.push((name, t, role));
             }

@@ -92,7 +92,7 @@ fn document(f: &mut Fields) -> Option<Body> {
     if !had_period {
         f.missing("period", "period 2014-04-01 .. 2015-03-31");
     }
-    let signed = f.text("signed");
+    let signed = f.opt_text("signed");
     Some(Body::Document(Document { title: title?, commissioner: commissioner?, period: period?, signed }.into()))
 }
 
@@ -100,7 +100,7 @@ fn section(f: &mut Fields) -> Option<Body> {
     let under = f.ident("under");
     let annex = f.string("annex");
     let title = f.req_text("title");
-    let text = f.text("text");
+    let text = f.opt_text("text");
     let includes = f.choice("includes", Generated::ALL);
     Some(Body::Section(Section { under, annex, title: title?, text, includes }.into()))
 }
@@ -112,11 +112,11 @@ fn intention(f: &mut Fields) -> Option<Body> {
     let applies = f.choices("applies", NATIONS);
     let (partners, _) = f.idents("partners");
     let title = f.req_text("title");
-    let text = f.text("text");
-    let summary = f.text("summary");
-    let expects = f.text("expects");
+    let text = f.opt_text("text");
+    let summary = f.opt_text("summary");
+    let expects = f.opt_text("expects");
     let (measured_by, measured_by_span) = f.idents("measured_by");
-    let unmeasured = f.text("unmeasured");
+    let unmeasured = f.opt_text("unmeasured");
     Some(Body::Intention(
         Intention {
             under,
@@ -138,7 +138,7 @@ fn intention(f: &mut Fields) -> Option<Body> {
 
 fn partner(f: &mut Fields) -> Option<Body> {
     let name = req_name(f, "name { en \"NHS England\" cy \"GIG Lloegr\" }");
-    let short = f.neutral("short");
+    let short = f.opt_neutral("short");
     let kind = f.req_choice("kind", PartnerKind::ALL, "kind health_body");
     let applies = req_choices(f, "applies", NATIONS, "applies england, wales");
     Some(Body::Partner(Partner { name: name?, short, kind: kind?, applies: applies? }.into()))
@@ -163,7 +163,7 @@ fn requirement(f: &mut Fields) -> Option<Body> {
     let sector = f.choices("sector", SECTORS);
     let applies = f.choices("applies", NATIONS);
     let part_of = f.ident("part_of");
-    let no_intention = f.text("no_intention");
+    let no_intention = f.opt_text("no_intention");
     Some(Body::Requirement(
         Requirement {
             setting: setting?,
@@ -183,11 +183,11 @@ fn requirement(f: &mut Fields) -> Option<Body> {
 
 fn service(f: &mut Fields) -> Option<Body> {
     let name = req_name(f, "name { en \"Thinking Skills Programme\" cy \"…\" }");
-    let short = f.neutral("short");
+    let short = f.opt_neutral("short");
     let kind = f.req_choice("kind", ServiceKind::ALL, "kind accredited_programme");
     let within = f.ident("within");
     let sessions = f.sessions("sessions");
-    let text = f.text("text");
+    let text = f.opt_text("text");
     Some(Body::Service(Service { name: name?, short, kind: kind?, within, sessions, text }.into()))
 }
 
@@ -216,7 +216,7 @@ fn bands(f: &mut Fields, entries: &mut [Entry]) -> Option<Body> {
                 bf.missing("range", "range 0 ..= 24");
             }
             let title = bf.req_text("title");
-            let text = bf.text("text");
+            let text = bf.opt_text("text");
             match (bf.finish(), range, title) {
                 (true, Some(range), Some(title)) => bands.push(Band { id: id.clone(), range, title, text, span: *span }),
                 _ => incomplete = true,
@@ -231,7 +231,7 @@ fn targeting(f: &mut Fields, entries: &mut [Entry]) -> Option<Body> {
     let under = f.ident("under");
     let part = f.string("part");
     let title = f.req_text("title");
-    let text = f.text("text");
+    let text = f.opt_text("text");
     let bands = f.ident("bands");
     let (overrides, _) = f.idents("overrides");
     let items = targeting_items(f.cx, entries);
@@ -244,7 +244,7 @@ fn establishment(f: &mut Fields) -> Option<Body> {
     let sector = f.req_choice("sector", SECTORS, "sector public");
     let applies = f.req_choice("applies", NATIONS, "applies wales");
     let targets = f.string("targets");
-    let text = f.text("text");
+    let text = f.opt_text("text");
     Some(Body::Establishment(Establishment { name: name?, setting: setting?, sector: sector?, applies: applies?, targets, text }.into()))
 }
 
@@ -431,7 +431,7 @@ fn targeting_items(cx: &mut Cx, entries: &mut [Entry]) -> Vec<TargetingItem> {
                 // English only (the Welsh checks say so), a second `text` is reported.
                 let scope = Ident { name: String::new(), span: *span };
                 let mut f = Fields::new(cx, "scope", &scope, *span, entries);
-                let text = f.text("text");
+                let text = f.opt_text("text");
                 let others = std::mem::take(&mut f.fields);
                 for f in others {
                     cx.errors.push(SyntaxError::UnknownField {
@@ -494,14 +494,14 @@ fn lower_rule(
                     field: if *u { "unless".into() } else { "when".into() },
                 });
             }
-            *slot = Some(condition.clone());
+            *slot = Some(Box::new(condition.clone()));
         }
     }
     let mut f = Fields::new(cx, "rule", &id, header, entries);
     let sessions = f.sessions("sessions");
     let (examples, _) = f.idents("examples");
-    let text = f.text("text");
-    let derived = f.text("derived");
+    let text = f.opt_text("text");
+    let derived = f.opt_text("derived");
     // A note decides nothing, so there is no decision whose reading could be derived.
     if let (Verb::Note, Some(d)) = (verb.node, &derived) {
         f.cx.errors.push(SyntaxError::DerivedNote { at: d.span, verb: verb.span });

@@ -125,6 +125,17 @@ impl<'a, 'e> Fields<'a, 'e> {
         }
     }
 
+    /// An optional text, boxed: most declarations leave their optional texts out, and an
+    /// absent `Option<Box<Text>>` is one word where an absent `Option<Text>` is a whole text.
+    pub(super) fn opt_text(&mut self, name: &'static str) -> Option<Box<Text>> {
+        self.text(name).map(Box::new)
+    }
+
+    /// [`Fields::neutral`], boxed like [`Fields::opt_text`].
+    pub(super) fn opt_neutral(&mut self, name: &'static str) -> Option<Box<Text>> {
+        self.neutral(name).map(Box::new)
+    }
+
     pub(super) fn req_text(&mut self, name: &'static str) -> Option<Text> {
         let had = self.has(name);
         let t = self.text(name);
