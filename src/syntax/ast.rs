@@ -675,6 +675,17 @@ pub struct Term {
     pub cy: Vec<Spanned<String>>,
 }
 
+// The sizes a project holds thousands of (tens of thousands of texts): optional texts and
+// conditions are boxed so an absent one costs a pointer. A regression here shows in `check`'s
+// peak memory (BENCHMARKS.md), so it fails the build instead.
+const _: () = assert!(std::mem::size_of::<Text>() <= 112);
+const _: () = assert!(std::mem::size_of::<Option<Box<Text>>>() == 8);
+const _: () = assert!(std::mem::size_of::<Intention>() <= 344);
+const _: () = assert!(std::mem::size_of::<Service>() <= 224);
+const _: () = assert!(std::mem::size_of::<Requirement>() <= 560);
+const _: () = assert!(std::mem::size_of::<Rule>() <= 184);
+const _: () = assert!(std::mem::size_of::<TargetingItem>() <= 208);
+
 /// One parsed file.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct File {
