@@ -7,22 +7,25 @@ use crate::resolve::{Kind, Symbols};
 use crate::source::Span;
 use crate::syntax::ast::*;
 use crate::syntax::prose::{self, Prose};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The kinds of declaration that have a place of their own in the document, so a
 /// cross-reference (`[text](#id)`) can go there.
 pub const LINKABLE: &[Kind] = &[Kind::Section, Kind::Intention, Kind::Targeting, Kind::Requirement, Kind::Partner, Kind::PreviousIntention];
 
-/// The parsed prose of every prose text, by the span of the text as written.
+/// The parsed prose of every prose text, by the span of the text as written; or, for
+/// [`Purpose::Diagnose`], only which texts were read.
 #[derive(Debug, Clone, Default)]
 pub struct ProseTexts {
-    by_span: HashMap<Span, Prose>,
+    trees: HashMap<Span, Prose>,
+    read: HashSet<Span>,
 }
 
 impl ProseTexts {
-    /// The tree of a prose text the checks read, taken out (the model keeps it).
+    /// The tree of a prose text the checks read, taken out (the model keeps it): an empty
+    /// tree when the checks kept none. `None` for a text they did not read.
     pub fn take(&mut self, text: &LangText) -> Option<Prose> {
-        self.by_span.remove(&text.span)
+        self.trees.remove(&text.span).or_else(|| self.read.remove(&text.span).then(Prose::default))
     }
 }
 
@@ -42,8 +45,8 @@ fn prose_texts<'a>(symbols: &Symbols<'a>, only: &dyn Fn(&Declaration) -> bool) -
 
 /// Reads the prose texts of the declarations `only` accepts; reports their mistakes. Texts are
 /// read in parallel (rayon) and the results kept in source order.
-/// With [`Purpose::Diagnose`] each tree is dropped once read, and an empty one stands for it:
-/// the model still finds every text read.
+/// With [`Purpose::Diagnose`] each tree is dropped once read; the model still finds every
+/// text read (and takes an empty tree for it).
 pub fn check(
     symbols: &Symbols,
     only: &(dyn Fn(&Declaration) -> bool + Sync),
@@ -51,18 +54,29 @@ pub fn check(
     errors: &mut Vec<CheckError>,
 ) -> ProseTexts {
     use rayon::prelude::*;
-    let read: Vec<(Span, Prose, Vec<CheckError>)> = prose_texts(symbols, only)
+    let read: Vec<(Span, Option<Prose>, Vec<CheckError>)> = prose_texts(symbols, only)
         .into_par_iter()
         .map(|lt| {
             let (span, prose, errors) = read_text(symbols, lt);
-            (span, if purpose == Purpose::Build { prose } else { Prose::default() }, errors)
+            (span, (purpose == Purpose::Build).then_some(prose), errors)
         })
         .collect();
-    // Sized once: growing the table would move every tree read so far, more than once.
-    let mut texts = ProseTexts { by_span: HashMap::with_capacity(read.len()) };
+    // Sized once: growing a table would move every tree read so far, more than once.
+    let mut texts = ProseTexts::default();
+    match purpose {
+        Purpose::Build => texts.trees.reserve(read.len()),
+        Purpose::Diagnose => texts.read.reserve(read.len()),
+    }
     for (span, prose, found) in read {
         errors.extend(found);
-        texts.by_span.insert(span, prose);
+        match prose {
+            Some(prose) => {
+                texts.trees.insert(span, prose);
+            }
+            None => {
+                texts.read.insert(span);
+            }
+        }
     }
     texts
 }
