@@ -58,9 +58,13 @@ fn run(project: &Project, policy: Policy, purpose: check::Purpose) -> CheckResul
         let checked = check::check_all(project, &symbols, purpose);
         diagnostics.extend(checked.errors.iter().map(diagnostics::Report::report));
         if !diagnostics.items.iter().any(|d| policy.is_error(d)) {
-            match model::build(project, &symbols, checked.facts) {
-                Ok(m) => model = Some(m),
-                Err(e) => diagnostics.extend(e.diagnostics()),
+            // `diagnose` wants only the model's refusals: it is built part by part and dropped.
+            let built = match purpose {
+                check::Purpose::Build => model::build(project, &symbols, checked.facts).map(|m| model = Some(m)),
+                check::Purpose::Diagnose => model::verify(project, &symbols, checked.facts),
+            };
+            if let Err(e) = built {
+                diagnostics.extend(e.diagnostics());
             }
         }
         diagnostics.finish(project, policy);

@@ -88,9 +88,11 @@ targeting core {
     let (files, _) = intentc::syntax::parse_project(&project);
     let (symbols, _) = intentc::resolve::resolve(&files);
     let checked = intentc::check::check_all(&project, &symbols, intentc::check::Purpose::Build);
+    let verified = intentc::model::verify(&project, &symbols, checked.facts.clone());
     match intentc::model::build(&project, &symbols, checked.facts) {
         Ok(policy) => panic!("the model was built; the rule's condition is {:?}", policy.rules[0].condition),
         Err(e) => {
+            assert_eq!(verified, Err(e.clone()), "`intentc check` refuses what `build` refuses");
             let codes: Vec<_> = e.diagnostics().iter().map(|d| (d.code.id, d.message.clone())).collect();
             assert_eq!(codes.len(), 1, "{codes:?}");
             assert_eq!(codes[0].0, "E0507");
@@ -110,9 +112,14 @@ fn the_model_refuses_what_the_checks_did_not_hand_over() {
     let checked = intentc::check::check_all(&project, &symbols, intentc::check::Purpose::Build);
     assert!(intentc::model::build(&project, &symbols, checked.facts.clone()).is_ok(), "the corpus builds from the checks' facts");
     let gaps = |facts: &intentc::check::Facts| -> Vec<String> {
+        // `verify` (what `intentc check` runs) refuses exactly what `build` refuses.
+        let verified = intentc::model::verify(&project, &symbols, facts.clone());
         match intentc::model::build(&project, &symbols, facts.clone()) {
             Ok(_) => panic!("the model was built from facts with a gap"),
-            Err(e) => e.diagnostics().iter().map(|d| format!("{} {}", d.code.id, d.message)).collect(),
+            Err(e) => {
+                assert_eq!(verified, Err(e.clone()), "verify and build disagree");
+                e.diagnostics().iter().map(|d| format!("{} {}", d.code.id, d.message)).collect()
+            }
         }
     };
     let mut facts = checked.facts.clone();

@@ -65,54 +65,90 @@ impl ModelError {
 /// where the checks left something it cannot read. The facts are consumed: the prose trees
 /// move into the model rather than being copied.
 pub fn build(project: &Project, symbols: &Symbols, facts: Facts) -> Result<Policy, ModelError> {
+    // Every part is kept, so there is always a policy: `NoDocument` cannot come from here.
+    run(project, symbols, facts, Keep::All)?.ok_or(ModelError::NoDocument)
+}
+
+/// What [`build`] would refuse, without keeping the model: each part is built the same way
+/// and dropped at once. For `intentc check`, which reports the refusals and writes nothing (on
+/// a large project the model is a tenth of the memory).
+pub fn verify(project: &Project, symbols: &Symbols, facts: Facts) -> Result<(), ModelError> {
+    run(project, symbols, facts, Keep::Nothing).map(drop)
+}
+
+/// Whether the parts of the model are kept as they are built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    All,
+    Nothing,
+}
+
+/// A part just built: kept, or dropped here.
+fn kept<T>(keep: Keep, part: T) -> Option<T> {
+    (keep == Keep::All).then_some(part)
+}
+
+fn run(project: &Project, symbols: &Symbols, facts: Facts, keep: Keep) -> Result<Option<Policy>, ModelError> {
     let Facts { prose, welsh, rules, targets } = facts;
     let b = Builder { project, symbols, prose: Mutex::new(prose), welsh, rules, targets, gaps: Mutex::new(Vec::new()) };
     // The kinds are built independently, in two halves on the two threads rayon offers (the
     // model is a serial step between the parallel checks and the output otherwise). Each
     // list is in source order whichever thread built it.
-    let document = b.document()?;
+    let document = kept(keep, b.document()?);
     let ((sections, intentions, themes, partners, headings, requirements, services), rest) = rayon::join(
-        || (b.sections(), b.intentions(), b.named(Kind::Theme), b.partners(), b.named(Kind::Heading), b.requirements(), b.services()),
         || {
             (
-                b.attributes(),
-                b.bands(),
-                b.targeting(),
-                b.rules(),
-                b.establishments(),
-                b.previous_intentions(),
-                b.named(Kind::Characteristic),
-                rules::domains(symbols),
+                kept(keep, b.sections()),
+                kept(keep, b.intentions()),
+                kept(keep, b.named(Kind::Theme)),
+                kept(keep, b.partners()),
+                kept(keep, b.named(Kind::Heading)),
+                kept(keep, b.requirements()),
+                kept(keep, b.services()),
+            )
+        },
+        || {
+            (
+                kept(keep, b.attributes()),
+                kept(keep, b.bands()),
+                kept(keep, b.targeting()),
+                b.rules().map(|r| kept(keep, r)),
+                kept(keep, b.establishments()),
+                kept(keep, b.previous_intentions()),
+                kept(keep, b.named(Kind::Characteristic)),
+                kept(keep, rules::domains(symbols)),
             )
         },
     );
     let (attributes, bands, targeting, rules, establishments, previous_intentions, characteristics, domains) = rest;
-    let policy = Policy {
-        document,
-        sections,
-        intentions,
-        themes,
-        partners,
-        headings,
-        requirements,
-        services,
-        attributes,
-        bands,
-        targeting,
-        rules: rules?,
-        establishments,
-        previous_intentions,
-        characteristics,
-        domains,
-    };
+    let rules = rules?;
     let mut gaps = b.gaps.into_inner().unwrap_or_else(|e| e.into_inner());
-    // In source order, however the two halves interleaved.
-    gaps.sort_by(|(a, at_a), (b, at_b)| (at_a, a).cmp(&(at_b, b)));
-    if gaps.is_empty() {
-        Ok(policy)
-    } else {
-        Err(ModelError::Unchecked(gaps))
+    if !gaps.is_empty() {
+        // In source order, however the two halves interleaved.
+        gaps.sort_by(|(a, at_a), (b, at_b)| (at_a, a).cmp(&(at_b, b)));
+        return Err(ModelError::Unchecked(gaps));
     }
+    let policy = || {
+        Some(Policy {
+            document: document?,
+            sections: sections?,
+            intentions: intentions?,
+            themes: themes?,
+            partners: partners?,
+            headings: headings?,
+            requirements: requirements?,
+            services: services?,
+            attributes: attributes?,
+            bands: bands?,
+            targeting: targeting?,
+            rules: rules?,
+            establishments: establishments?,
+            previous_intentions: previous_intentions?,
+            characteristics: characteristics?,
+            domains: domains?,
+        })
+    };
+    Ok(policy())
 }
 
 struct Builder<'p, 'a> {

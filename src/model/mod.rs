@@ -9,7 +9,7 @@ mod decide;
 
 pub use decide::Applied;
 
-pub use build::{build, intention_label, ModelError};
+pub use build::{build, intention_label, verify, ModelError};
 
 use crate::check::logic::{Cond, Domain, Domains};
 pub use crate::source::SharedStr;
