@@ -34,8 +34,16 @@ pub type WelshStates = HashMap<Span, WelshState>;
 struct Bilingual<'a> {
     field: &'static str,
     text: &'a Text,
-    /// `intention 1a`, to name the declaration in messages.
-    decl: &'a str,
+    decl: &'a Declaration,
+}
+
+impl Bilingual<'_> {
+    /// `intention 1a`, to name the declaration in messages (made only for a message: most
+    /// texts have none, and a name for each was a string per declaration held through the
+    /// checks).
+    fn decl(&self) -> String {
+        format!("{} {}", self.decl.kind.node, self.decl.id.name)
+    }
 }
 
 pub fn check(
@@ -44,11 +52,12 @@ pub fn check(
     only: &(dyn Fn(&Declaration) -> bool + Sync),
     errors: &mut Vec<CheckError>,
 ) -> WelshStates {
-    let names: Vec<(&Declaration, String)> =
-        symbols.order.iter().copied().filter(|d| only(d)).map(|d| (d, format!("{} {}", d.kind.node, d.id.name))).collect();
-    let texts: Vec<Bilingual> = names
+    let texts: Vec<Bilingual> = symbols
+        .order
         .iter()
-        .flat_map(|(d, decl)| d.texts().into_iter().map(move |(field, text, _)| Bilingual { field, text, decl }))
+        .copied()
+        .filter(|d| only(d))
+        .flat_map(|decl| decl.texts().into_iter().map(move |(field, text, _)| Bilingual { field, text, decl }))
         .filter(|b| !b.text.neutral)
         .collect();
     // Each text on its own, in parallel (rayon); the findings are kept in source order.
@@ -77,7 +86,7 @@ fn check_text(b: &Bilingual, termbase: &Termbase, errors: &mut Vec<CheckError>) 
     };
     let state = stamped(b, en, cy, errors);
     if let Some(what) = mismatch(en.words(), cy.words()) {
-        errors.push(CheckError::LanguageMismatch { at: cy.span, english: en.span, field: b.field, decl: b.decl.to_string(), what });
+        errors.push(CheckError::LanguageMismatch { at: cy.span, english: en.span, field: b.field, decl: b.decl(), what });
     }
     termbase.check(en, cy, errors);
     state
@@ -90,7 +99,7 @@ fn present<'a>(b: &Bilingual<'a>, errors: &mut Vec<CheckError>) -> Option<(&'a L
         (Some(en), None) => {
             // A text written as a plain string (`title "…"`) has no language tag.
             let plain = en.tag().is_empty();
-            errors.push(CheckError::MissingWelsh { at: en.span, field: b.field, decl: b.decl.to_string(), plain });
+            errors.push(CheckError::MissingWelsh { at: en.span, field: b.field, decl: b.decl(), plain });
             None
         }
         _ => None,
@@ -102,7 +111,7 @@ fn stamped(b: &Bilingual, en: &LangText, cy: &LangText, errors: &mut Vec<CheckEr
     let digest = text::digest(en.words());
     match cy.stamp() {
         None => {
-            errors.push(CheckError::UnstampedWelsh { at: cy.span, field: b.field, decl: b.decl.to_string(), digest });
+            errors.push(CheckError::UnstampedWelsh { at: cy.span, field: b.field, decl: b.decl(), digest });
             WelshState::Unstamped
         }
         Some(s) if s.node != digest => {
@@ -112,7 +121,7 @@ fn stamped(b: &Bilingual, en: &LangText, cy: &LangText, errors: &mut Vec<CheckEr
                     at: s.span,
                     english: en.span,
                     field: b.field,
-                    decl: b.decl.to_string(),
+                    decl: b.decl(),
                     recorded: s.node.to_string(),
                     current: digest,
                 });
