@@ -60,11 +60,12 @@ fn run(project: &Project, policy: Policy, purpose: check::Purpose) -> CheckResul
         if !diagnostics.items.iter().any(|d| policy.is_error(d)) {
             // `diagnose` wants only the model's refusals: it is built part by part and dropped.
             let built = match purpose {
-                check::Purpose::Build => model::build(project, &symbols, checked.facts).map(|m| model = Some(m)),
-                check::Purpose::Diagnose => model::verify(project, &symbols, checked.facts),
+                check::Purpose::Build => model::build(project, &symbols, checked.facts).map(Some),
+                check::Purpose::Diagnose => model::verify(project, &symbols, checked.facts).map(|()| None),
             };
-            if let Err(e) = built {
-                diagnostics.extend(e.diagnostics());
+            match built {
+                Ok(m) => model = m,
+                Err(e) => diagnostics.extend(e.diagnostics()),
             }
         }
         diagnostics.finish(project, policy);

@@ -12,7 +12,7 @@ use std::fmt;
 pub struct FileId(pub u32);
 
 /// A byte range in one file. Offsets are `u32` (a span is 12 bytes, not 24: the syntax tree
-/// of a large project holds millions of them), so a file is at most [`MAX_FILE_BYTES`] long;
+/// of a large project holds millions of them), so a file is at most [`MAX_SPANNED_BYTES`] long;
 /// [`Project::add`] refuses a longer one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
@@ -24,13 +24,13 @@ pub struct Span {
 const _: () = assert!(std::mem::size_of::<Span>() == 12);
 
 /// The longest file a [`Span`] can point into.
-pub const MAX_FILE_BYTES: u64 = u32::MAX as u64;
+pub const MAX_SPANNED_BYTES: u64 = u32::MAX as u64;
 
 /// A byte offset as a span holds it. Every offset is into a file that [`Project::add`]
 /// accepted, so it fits; were one not to, it saturates (a span at the file's end) rather
 /// than wrapping to a position that exists.
 fn offset(at: usize) -> u32 {
-    debug_assert!(at as u64 <= MAX_FILE_BYTES, "offset {at} beyond the longest file");
+    debug_assert!(at as u64 <= MAX_SPANNED_BYTES, "offset {at} beyond the longest file");
     u32::try_from(at).unwrap_or(u32::MAX)
 }
 
@@ -202,7 +202,7 @@ impl SourceFile {
     }
 }
 
-/// A file longer than a [`Span`] can point into ([`MAX_FILE_BYTES`]).
+/// A file longer than a [`Span`] can point into ([`MAX_SPANNED_BYTES`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileTooLarge {
     pub path: String,
@@ -213,7 +213,7 @@ impl fmt::Display for FileTooLarge {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "cannot read `{}`: it is {} bytes, more than the {MAX_FILE_BYTES} bytes (4 GiB) a source file may be",
+            "cannot read `{}`: it is {} bytes, more than the {MAX_SPANNED_BYTES} bytes (4 GiB) a source file may be",
             self.path, self.bytes
         )
     }
@@ -224,7 +224,7 @@ impl std::error::Error for FileTooLarge {}
 /// Whether a file of `bytes` bytes can be a project's file: the one place the limit is
 /// decided, asked by [`Project::add`] and, before reading a file, by the CLI's loader.
 pub fn check_size(path: &str, bytes: u64) -> Result<(), FileTooLarge> {
-    if bytes > MAX_FILE_BYTES {
+    if bytes > MAX_SPANNED_BYTES {
         return Err(FileTooLarge { path: path.to_string(), bytes });
     }
     Ok(())
@@ -242,7 +242,7 @@ impl Project {
     }
 
     /// Adds a file from its bytes. Files must be added in sorted path order; [`Project::sort`]
-    /// restores it if they were not. A file longer than [`MAX_FILE_BYTES`] is refused: no
+    /// restores it if they were not. A file longer than [`MAX_SPANNED_BYTES`] is refused: no
     /// span could point past its first 4 GiB.
     pub fn add(&mut self, path: impl Into<String>, bytes: &[u8]) -> Result<FileId, FileTooLarge> {
         let path = path.into().replace('\\', "/");

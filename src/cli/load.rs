@@ -90,7 +90,7 @@ pub fn load(root: &Path, naming: Naming) -> Result<Loaded, String> {
     Ok(Loaded { project, origins })
 }
 
-/// Reads a file, refusing one longer than a project's file may be ([`crate::source::MAX_FILE_BYTES`]) before
+/// Reads a file, refusing one longer than a project's file may be ([`crate::source::MAX_SPANNED_BYTES`]) before
 /// reading a byte of it.
 fn read(p: &Path) -> Result<Vec<u8>, String> {
     let cannot = |e: std::io::Error| format!("cannot read `{}`: {e}", p.display());

@@ -414,7 +414,7 @@ fn reindent_triple(literal: &str, indent: usize) -> String {
     // As `text::dedent` reads it: the blank first line is dropped, and so is the last when
     // it holds only white space (the closing quotes' indentation) and is not the only line.
     let own_line = rest.contains('\n') && rest.rsplit('\n').next().is_some_and(|l| l.trim().is_empty());
-    let (value, _) = text::dedent(inner, 0);
+    let value = text::dedented(inner);
     let pad = " ".repeat(indent);
     let mut out = String::from("\"\"\"\n");
     for (n, l) in value.split('\n').enumerate() {

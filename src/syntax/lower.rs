@@ -424,7 +424,7 @@ fn string(cx: &mut Cx, p: P) -> Option<LangText> {
         LangText::plain(cx.source, span)
     } else {
         match text::unescape(&raw[1..raw.len() - 1], span.start() + 1) {
-            Ok((value, _)) => LangText::escaped(cx.source, span, value),
+            Ok(value) => LangText::escaped(cx.source, span, value),
             Err((at, c)) => {
                 cx.errors.push(SyntaxError::BadEscape { at: Span::new(cx.file, at, at + 1 + c.len_utf8()), found: c });
                 LangText::plain(cx.source, span)

@@ -22,12 +22,9 @@ pub fn digest(english: &str) -> String {
     hasher.finalize().iter().flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]).take(STAMP_LEN).map(char::from).collect()
 }
 
-/// A text and, for each of its lines, (offset in the text, offset in the file).
-pub type Mapped = (String, Vec<(usize, usize)>);
-
 /// A `"…"` literal's content (without quotes), with `\"` and `\\` unescaped. `base` is the
 /// file offset of the content. On a bad escape, returns its offset in the file.
-pub fn unescape(content: &str, base: usize) -> Result<Mapped, (usize, char)> {
+pub fn unescape(content: &str, base: usize) -> Result<String, (usize, char)> {
     let mut out = String::with_capacity(content.len());
     let mut chars = content.char_indices();
     while let Some((i, c)) = chars.next() {
@@ -41,7 +38,7 @@ pub fn unescape(content: &str, base: usize) -> Result<Mapped, (usize, char)> {
             out.push(c);
         }
     }
-    Ok((out, vec![(0, base)]))
+    Ok(out)
 }
 
 /// A `"""…"""` literal's content (without quotes): the first line is dropped if it is blank
@@ -49,37 +46,27 @@ pub fn unescape(content: &str, base: usize) -> Result<Mapped, (usize, char)> {
 /// indentation of the closing quotes, and the indentation common to all non-blank lines is
 /// removed. Returns the text and, for each line, (offset in the text, offset in the file).
 pub fn dedent(content: &str, base: usize) -> (String, Vec<(usize, usize)>) {
-    let (lines, indent) = dedent_lines(content);
+    let lines = dedent_lines(content);
     let mut out = String::with_capacity(content.len());
     let mut map = Vec::with_capacity(lines.len());
     for (i, (start, line)) in lines.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        let cut = cut(line, indent);
-        map.push((out.len(), base + start + cut));
-        out.push_str(&line[cut..]);
+        map.push((out.len(), base + start));
+        out.push_str(line);
     }
     (out, map)
 }
 
-/// [`dedent`]'s text alone, in a string of exactly its size.
+/// [`dedent`]'s text alone, in a string of exactly its size (`join` sizes it).
 pub fn dedented(content: &str) -> String {
-    let (lines, indent) = dedent_lines(content);
-    let size = lines.iter().map(|(_, l)| l.len() - cut(l, indent) + 1).sum::<usize>().saturating_sub(1);
-    let mut out = String::with_capacity(size);
-    for (i, (_, line)) in lines.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str(&line[cut(line, indent)..]);
-    }
-    out
+    dedent_lines(content).iter().map(|(_, line)| *line).collect::<Vec<_>>().join("\n")
 }
 
-/// The lines a `"""` text keeps (offset in the content, line without `\r`), and the
-/// indentation they share.
-fn dedent_lines(content: &str) -> (Vec<(usize, &str)>, usize) {
+/// The lines a `"""` text keeps, each without its `\r` and the indentation they share (a
+/// blank line is kept empty), with the offset in the content where what is kept starts.
+fn dedent_lines(content: &str) -> Vec<(usize, &str)> {
     let mut lines: Vec<(usize, &str)> = Vec::new();
     let mut offset = 0;
     for line in content.split('\n') {
@@ -98,16 +85,13 @@ fn dedent_lines(content: &str) -> (Vec<(usize, &str)>, usize) {
         .map(|(_, l)| l.len() - l.trim_start_matches([' ', '\t']).len())
         .min()
         .unwrap_or(0);
-    (lines, indent)
-}
-
-/// How much of a line's start the dedent removes: a blank line goes whole.
-fn cut(line: &str, indent: usize) -> usize {
-    if line.trim().is_empty() {
-        line.len()
-    } else {
-        indent.min(line.len())
+    for (start, line) in &mut lines {
+        // A blank line goes whole.
+        let cut = if line.trim().is_empty() { line.len() } else { indent.min(line.len()) };
+        *start += cut;
+        *line = &line[cut..];
     }
+    lines
 }
 
 /// The offset of a tab that makes a `"""` text's indentation ambiguous, if any. A tab has no
@@ -197,7 +181,7 @@ mod tests {
 
     #[test]
     fn unescape_handles_quotes_and_rejects_others() {
-        assert_eq!(unescape(r#"say \"hi\" \\"#, 0).unwrap().0, r#"say "hi" \"#);
+        assert_eq!(unescape(r#"say \"hi\" \\"#, 0).unwrap(), r#"say "hi" \"#);
         assert_eq!(unescape(r"a\nb", 5), Err((6, 'n')));
     }
 }
